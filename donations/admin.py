@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+
+from donations.models import Category, DonationOffer, GoodsNeed
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("slug", "parent", "name_de", "name_en")
+    search_fields = ("slug", "name_de", "name_en")
+
+
+class GoodsAdmin(GISModelAdmin):
+    list_filter = ("status", "category", "geocode_status")
+    search_fields = ("title", "district", "place", "postal_code")
+    readonly_fields = ("approx_point", "needs_matching", "created_at", "updated_at")
+    gis_widget_kwargs = {"attrs": {"default_zoom": 12}}
+
+
+@admin.register(GoodsNeed)
+class GoodsNeedAdmin(GoodsAdmin):
+    list_display = (
+        "title",
+        "organisation",
+        "category",
+        "quantity",
+        "quantity_open",
+        "status",
+        "district",
+        "deadline",
+    )
+
+
+@admin.register(DonationOffer)
+class DonationOfferAdmin(GoodsAdmin):
+    list_display = ("title", "donor", "category", "quantity", "quantity_open", "status", "district")

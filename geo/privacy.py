@@ -1,0 +1,23 @@
+"""Public, approximate points.
+
+An exact point is snapped to the centre of a fixed grid cell (about 500 m by default). The same
+exact point always gives the same public point, so repeated requests cannot be averaged back to
+the truth, as fresh random noise could be.
+"""
+
+import math
+
+from django.conf import settings
+
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def approximate(lat: float, lon: float, grid_metres: int | None = None) -> tuple[float, float]:
+    grid = grid_metres or settings.APPROXIMATE_GRID_METRES
+    lat_step = grid / METRES_PER_DEGREE_LAT
+    snapped_lat = (math.floor(lat / lat_step) + 0.5) * lat_step
+    # The longitude step depends only on the snapped latitude, so every point in one row of
+    # cells shares one step and the grid stays fixed.
+    lon_step = grid / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(snapped_lat)), 0.01))
+    snapped_lon = (math.floor(lon / lon_step) + 0.5) * lon_step
+    return round(snapped_lat, 6), round(snapped_lon, 6)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install whatever is missing, idempotently: Debian packages, running services, .venv.
+# Usage: scripts/bootstrap.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-run}
+
+# PostGIS and GDAL for GeoDjango; docker-compose only validates compose.yml in the tests.
+packages=(postgresql-15-postgis-3 gdal-bin libgdal32)
+if [ "$purpose" = test ]; then
+    packages+=(docker-compose)
+fi
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+scripts/services.sh
+
+python=${PYTHON:-python3.11}
+if [ ! -x .venv/bin/python ]; then
+    echo "creating .venv"
+    "$python" -m venv .venv
+fi
+stamp=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
+    echo "installing Python packages"
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -e '.[dev]'
+    echo "$stamp" > .venv/.installed
+fi

@@ -1,0 +1,61 @@
+"""The periodic sweep: the database is the source of truth, the queue only a fast path.
+
+Whatever is still pending a while after it was written (its message lost with a Redis restart,
+or its worker killed) is enqueued again. Every task is idempotent, so a message that was not
+lost after all only costs a quick no-op.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from donations.models import DonationOffer, GoodsNeed
+from geo.models import GeocodeStatus
+from notifications.models import Notification
+
+BATCH = 1000
+
+
+def sweep_pending() -> dict[str, int]:
+    from workers import tasks
+
+    now = timezone.now()
+    settled = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
+    counts: dict[str, int] = {}
+
+    for model, task in (
+        (GoodsNeed, tasks.match_goods_need),
+        (DonationOffer, tasks.match_donation_offer),
+    ):
+        label = model._meta.label_lower
+        ids = model.objects.filter(
+            needs_matching=True,
+            updated_at__lt=settled,
+            geocode_status__in=(GeocodeStatus.PLACED, GeocodeStatus.REFINED),
+        ).values_list("pk", flat=True)[:BATCH]
+        for pk in ids:
+            task.delay(pk)
+        counts[f"match:{label}"] = len(ids)
+
+        refine_ids = model.objects.filter(
+            geocode_status=GeocodeStatus.PENDING_REFINEMENT, updated_at__lt=settled
+        ).values_list("pk", flat=True)[:BATCH]
+        for pk in refine_ids:
+            tasks.refine_location.delay(label, pk)
+        counts[f"refine:{label}"] = len(refine_ids)
+
+    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+    due = Notification.objects.filter(
+        Q(
+            status=Notification.Status.PENDING,
+            created_at__lt=settled,
+        )
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(status=Notification.Status.SENDING, claimed_at__lt=abandoned)
+    ).values_list("pk", flat=True)[:BATCH]
+    for pk in due:
+        tasks.deliver_notification.delay(pk)
+    counts["deliver"] = len(due)
+    return counts

@@ -1,0 +1,48 @@
+"""Celery tasks: thin, idempotent, ids only. Each calls one service."""
+
+from celery import shared_task
+
+from geo.providers import RemoteGeocoderUnavailable
+from notifications.services import DeliveryDeferred
+
+RETRY = {
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(acks_late=True)
+def match_donation_offer(offer_id: int) -> int:
+    from matching.services import match_donation_offer as run
+
+    return len(run(offer_id))
+
+
+@shared_task(acks_late=True)
+def match_goods_need(need_id: int) -> int:
+    from matching.services import match_goods_need as run
+
+    return len(run(need_id))
+
+
+@shared_task(acks_late=True, autoretry_for=(DeliveryDeferred,), **RETRY)
+def deliver_notification(notification_id: int) -> str:
+    from notifications.services import deliver
+
+    return deliver(notification_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(RemoteGeocoderUnavailable,), **RETRY)
+def refine_location(model_label: str, record_id: int) -> str:
+    from geo.refinement import refine
+
+    return refine(model_label, record_id)
+
+
+@shared_task(acks_late=True)
+def sweep() -> dict[str, int]:
+    from workers.sweep import sweep_pending
+
+    return sweep_pending()
