@@ -1,0 +1,42 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def initiative(db):
+    return OrganisationFactory(name="Notunterkunft Grünau")
+
+
+@pytest.fixture
+def initiative_member(initiative):
+    user = UserFactory(
+        username="ines", email="ines@example.org", role=Role.INITIATIVE_MEMBER,
+        preferred_language="de",
+    )
+    MembershipFactory(user=user, organisation=initiative, is_admin=True)
+    return user
+
+
+@pytest.fixture
+def donor(db):
+    return UserFactory(
+        username="david", email="david@example.org", role=Role.DONOR, preferred_language="en"
+    )
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(
+        username="clara", email="clara@example.org", role=Role.COORDINATOR, is_staff=True,
+        preferred_language="de",
+    )
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -1,0 +1,189 @@
+"""Real processes for end-to-end tests: Celery workers and beat against the real Redis and the
+test database, and an SMTP sink (aiosmtpd) that receives what Django's SMTP backend sends."""
+
+import email
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from email import policy
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 60, message: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for: {message or predicate}")
+        time.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpSink:
+    """Collects every message the SMTP server accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def received(self) -> list:
+        with self._lock:
+            return list(self.messages)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def wait_for(self, count: int, timeout: float = 60) -> list:
+        wait_until(lambda: len(self.received()) >= count, timeout, f"{count} emails at the sink")
+        return self.received()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def sink(smtp_sink, settings):
+    """A clean sink; this process's own SMTP settings point at it too."""
+    smtp_sink.clear()
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink.port
+    return smtp_sink
+
+
+@pytest.fixture
+def broker():
+    """The test Redis database, emptied before the test."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def queue_drained(client: redis.Redis) -> bool:
+    # kombu's Redis transport keeps waiting messages in a list named after the queue and
+    # delivered-but-unacknowledged ones in the "unacked" hash until the task finishes.
+    return client.llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 0 and client.hlen("unacked") == 0
+
+
+class Processes:
+    """Starts Celery worker and beat processes against the test database and broker."""
+
+    def __init__(self, sink: SmtpSink, tmp_path: Path) -> None:
+        self.sink = sink
+        self.tmp_path = tmp_path
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def env(self, extra: dict | None = None) -> dict:
+        db = connection.settings_dict
+        user = db.get("USER") or "postgres"
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or "5432"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": f"postgis://{user}{password}@{host}:{port}/{db['NAME']}",
+            "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.sink.port),
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update(extra or {})
+        return env
+
+    def _spawn(self, name: str, args: list[str], extra_env: dict | None) -> subprocess.Popen:
+        log = open(self.tmp_path / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workers", *args],
+            cwd=ROOT,
+            env=self.env(extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs[name] = proc
+        return proc
+
+    def log(self, name: str) -> str:
+        return (self.tmp_path / f"{name}.log").read_text(errors="replace")
+
+    def worker(self, name: str = "w1", *, beat: bool = False, env: dict | None = None):
+        args = ["worker", "-n", f"{name}@%h", "--concurrency", "2", "--loglevel", "INFO"]
+        args += ["--without-gossip", "--without-mingle"]
+        if beat:
+            args += ["--beat"]
+        proc = self._spawn(name, args, env)
+        self.wait_for_worker(name, proc)
+        return proc
+
+    def beat(self, name: str = "beat", env: dict | None = None) -> subprocess.Popen:
+        return self._spawn(name, ["beat", "--loglevel", "INFO"], env)
+
+    def wait_for_worker(self, name: str, proc: subprocess.Popen) -> None:
+        from workers.celery import app
+
+        def answers():
+            assert proc.poll() is None, f"worker {name} died:\n{self.log(name)}"
+            replies = app.control.ping(timeout=0.5) or []
+            return any(name + "@" in key for reply in replies for key in reply)
+
+        wait_until(answers, 60, f"worker {name} to answer a ping")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs[name]
+        if proc.poll() is None:
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for name, proc in self.procs.items():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            del name
+
+
+@pytest.fixture
+def processes(django_db_setup, smtp_sink, tmp_path):
+    procs = Processes(smtp_sink, tmp_path)
+    yield procs
+    procs.stop_all()
