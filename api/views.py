@@ -1,6 +1,7 @@
 """One small view per endpoint; the work is done by services and selectors."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -34,6 +35,16 @@ JACKETS_OFFER = {
 }
 
 
+class UserLanguageMixin:
+    """Answer in the language the request asks for, else in the user's preferred language."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META and request.user.is_authenticated:
+            translation.activate(request.user.preferred_language)
+            request.LANGUAGE_CODE = request.user.preferred_language
+
+
 class TokenLoginApi(ObtainAuthToken):
     throttle_classes = [LoginRateThrottle]
     permission_classes = [AllowAny]
@@ -46,7 +57,7 @@ class CategoryListApi(generics.ListAPIView):
     pagination_class = None
 
 
-class _GoodsListCreateApi(generics.ListCreateAPIView):
+class _GoodsListCreateApi(UserLanguageMixin, generics.ListCreateAPIView):
     throttle_classes = [WriteRateThrottle]
     input_serializer: type[serializers.Serializer]
 
@@ -103,7 +114,7 @@ class DonationOfferListCreateApi(_GoodsListCreateApi):
         return self._created(offer)
 
 
-class MatchListApi(generics.ListAPIView):
+class MatchListApi(UserLanguageMixin, generics.ListAPIView):
     serializer_class = s.MatchSerializer
     filterset_fields = ("state", "kind")
 
@@ -111,7 +122,7 @@ class MatchListApi(generics.ListAPIView):
         return matching_selectors.matches_visible_to(self.request.user)
 
 
-class MatchDetailApi(generics.RetrieveAPIView):
+class MatchDetailApi(UserLanguageMixin, generics.RetrieveAPIView):
     serializer_class = s.MatchSerializer
 
     def get_queryset(self):

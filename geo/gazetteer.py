@@ -556,7 +556,12 @@ class Gazetteer(Geocoder):
         if states:
             hits = [h for h in hits if h.state in states]
         # Towns: the whole query first (a name may contain a comma), then segments, longest first.
-        keys = [normalise(text)] + sorted((s.key for s in segments), key=len, reverse=True)
+        whole = normalise(text)
+        keys = [whole] + sorted((s.key for s in segments), key=len, reverse=True)
+        if whole.count("/") == 1 and "," not in whole:
+            # "Frankfurt/Oder", "Halle/Saale": the part after the slash is the qualifier.
+            town, qualifier = (p.strip() for p in whole.split("/"))
+            keys.insert(1, f"{town} ({qualifier})")
         for key in dict.fromkeys(keys):
             hits.extend(self._town_hits(key, states))
         # "Leipzig-Xyz" with an unknown district still places the record in the city.
@@ -634,7 +639,19 @@ class Gazetteer(Geocoder):
         if base == key:
             # A bare "Frankfurt" or "Halle" also means "Frankfurt am Main" or "Halle (Saale)".
             return data.towns_by_base.get(key, [])
-        return data.towns.get(key) or data.towns_by_base.get(base, [])
+        if key in data.towns:
+            return data.towns[key]
+        # "Halle (Westf.)", "Frankfurt an der Oder": the qualifier as written may differ from
+        # GeoNames' but still points to the town whose qualifier or state contains it.
+        words = [w for w in re.findall(r"[a-z]+", key[len(base) :]) if len(w) >= 3]
+        words = [w for w in words if w not in _GENERIC_PARTS]
+        towns = data.towns_by_base.get(base, [])
+        return sorted(
+            towns,
+            key=lambda t: (
+                not any(w in _key(t.name)[len(base) :] or w in _key(t.state) for w in words)
+            ),
+        )
 
     def _match_districts(
         self, seg: _Segment, pool: list[District], *, with_boroughs: bool

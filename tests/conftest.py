@@ -13,7 +13,9 @@ def initiative(db):
 @pytest.fixture
 def initiative_member(initiative):
     user = UserFactory(
-        username="ines", email="ines@example.org", role=Role.INITIATIVE_MEMBER,
+        username="ines",
+        email="ines@example.org",
+        role=Role.INITIATIVE_MEMBER,
         preferred_language="de",
     )
     MembershipFactory(user=user, organisation=initiative, is_admin=True)
@@ -30,7 +32,10 @@ def donor(db):
 @pytest.fixture
 def coordinator(db):
     return UserFactory(
-        username="clara", email="clara@example.org", role=Role.COORDINATOR, is_staff=True,
+        username="clara",
+        email="clara@example.org",
+        role=Role.COORDINATOR,
+        is_staff=True,
         preferred_language="de",
     )
 

@@ -75,9 +75,7 @@ def assert_emails_in_each_language(messages, initiative_member, donor) -> None:
     expected_ids = set(Notification.objects.values_list("pk", flat=True))
     got_ids = {int(m["X-Willkommen-Notification"]) for m in messages}
     assert got_ids == expected_ids
-    assert {m["Message-ID"] for m in messages} == {
-        n.message_id for n in Notification.objects.all()
-    }
+    assert {m["Message-ID"] for m in messages} == {n.message_id for n in Notification.objects.all()}
 
 
 def test_need_and_offer_nearby_are_matched_and_both_sides_emailed_once(
