@@ -7,8 +7,10 @@ from rest_framework import serializers
 from donations.models import Category, Condition, DonationOffer, GoodsNeed
 from matching.models import Match
 
-
-POINT_SCHEMA = {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}}
+POINT_SCHEMA = {
+    "type": "object",
+    "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+}
 
 
 @extend_schema_field(POINT_SCHEMA)

@@ -208,7 +208,9 @@ SITE_URL = env("SITE_URL", default="http://localhost:8000")
 GEOCODER = env("GEOCODER", default="gazetteer")
 NOMINATIM_DOMAIN = env("NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org")
 NOMINATIM_SCHEME = env("NOMINATIM_SCHEME", default="https")
-NOMINATIM_USER_AGENT = env("NOMINATIM_USER_AGENT", default="willkommen-dev (set NOMINATIM_USER_AGENT)")
+NOMINATIM_USER_AGENT = env(
+    "NOMINATIM_USER_AGENT", default="willkommen-dev (set NOMINATIM_USER_AGENT)"
+)
 NOMINATIM_MIN_DELAY_SECONDS = env.float("NOMINATIM_MIN_DELAY_SECONDS", default=1.0)
 NOMINATIM_COUNTRY_CODES = env.list("NOMINATIM_COUNTRY_CODES", default=["de"])
 # Size of the public grid that exact points are snapped to (metres).

@@ -12,5 +12,6 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
     if user.is_coordinator:
         return qs
     return qs.filter(
-        Q(donation_offer__donor=user) | Q(goods_need__organisation__in=active_organisations_of(user))
+        Q(donation_offer__donor=user)
+        | Q(goods_need__organisation__in=active_organisations_of(user))
     )

@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.smtp import SmtpSink
 
 
 @pytest.fixture
@@ -45,3 +46,22 @@ def client_for(user) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def sink(smtp_sink, settings):
+    """A clean sink; this process sends to it through the real SMTP backend too (the test
+    environment would otherwise swap in the in-memory backend)."""
+    smtp_sink.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink.port
+    return smtp_sink

@@ -90,8 +90,8 @@ class DemoOffer:
 
 
 STAFF = (
-    DemoUser("koordination", "Katharina", "Neumann", "de", Role.COORDINATOR),
-    DemoUser("admin", "Stefan", "Brandt", "en", Role.ADMIN),
+    DemoUser(COORDINATOR_USERNAME, "Katharina", "Neumann", "de", Role.COORDINATOR),
+    DemoUser(ADMIN_USERNAME, "Stefan", "Brandt", "en", Role.ADMIN),
 )
 
 MEMBERS = (
@@ -670,7 +670,9 @@ def _load(report: DemoReport, today: date) -> None:
     organisations = {spec.name: _organisation(spec, users, report) for spec in ORGANISATIONS}
     categories = {c.slug: c for c in Category.objects.all()}
     for need in NEEDS:
-        _need(need, users[need.username], organisations[need.organisation], categories, today, report)
+        _need(
+            need, users[need.username], organisations[need.organisation], categories, today, report
+        )
     for offer in OFFERS:
         _offer(offer, users[offer.username], categories, report)
     for spec in USERS:

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 from donations.models import DonationOffer, GoodsNeed
 from matching.models import Match
 from notifications.models import Notification
-from tests.e2e.conftest import queue_drained, wait_until
+from tests.e2e.conftest import queue_drained
+from tests.smtp import wait_until
 from workers import tasks
 from workers.sweep import sweep_pending
 

@@ -1,0 +1,68 @@
+"""Delivery of outbox rows through Django's SMTP backend to a real SMTP server."""
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import Notification
+from notifications.services import DeliveryDeferred, deliver, notify
+from tests.factories import UserFactory
+from tests.smtp import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def row(db):
+    user = UserFactory(email="amira@example.org", preferred_language="ar")
+    return notify(user, "geocoding_failed", "test:1", {"title": "Kinderwagen", "address": "x"})
+
+
+def test_a_row_is_sent_once_in_the_recipients_language_with_a_stable_message_id(row, sink):
+    assert deliver(row.pk) == "sent"
+    assert deliver(row.pk) == "not-pending"
+    [message] = sink.received()
+    row.refresh_from_db()
+    assert row.status == "sent" and row.attempts == 1
+    assert message["Message-ID"] == row.message_id
+    # No Arabic template yet: English is the fallback, and the language is still recorded.
+    assert message["Content-Language"] == "ar"
+    assert message["Subject"] == "Please check the address of “Kinderwagen”"
+
+
+def test_the_same_event_twice_makes_one_row(row):
+    again = notify(row.recipient, "geocoding_failed", "test:1", {"title": "other"})
+    assert again.pk == row.pk and Notification.objects.count() == 1
+
+
+def test_smtp_down_leaves_the_row_pending_with_backoff_then_sends_when_back(row, sink, settings):
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    with pytest.raises(DeliveryDeferred):
+        deliver(row.pk)
+    row.refresh_from_db()
+    assert row.status == "pending" and row.attempts == 1
+    assert row.next_attempt_at > timezone.now() and "refused" in row.last_error.lower()
+
+    settings.EMAIL_PORT = sink.port
+    assert deliver(row.pk) == "sent"
+    assert len(sink.received()) == 1
+
+
+def test_after_the_last_attempt_the_row_is_failed(row, sink, settings):
+    settings.EMAIL_PORT = free_port()
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    with pytest.raises(DeliveryDeferred):
+        deliver(row.pk)
+    assert deliver(row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and row.attempts == 2
+    assert deliver(row.pk) == "not-pending"
+
+
+def test_a_claim_abandoned_by_a_dead_worker_is_taken_over(row, sink, settings):
+    settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 300
+    Notification.objects.filter(pk=row.pk).update(status="sending", claimed_at=timezone.now())
+    assert deliver(row.pk) == "not-pending"  # someone is sending it right now
+    Notification.objects.filter(pk=row.pk).update(
+        claimed_at=timezone.now() - timezone.timedelta(seconds=301)
+    )
+    assert deliver(row.pk) == "sent"
