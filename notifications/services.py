@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import select_template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -80,23 +81,30 @@ def notify_geocoding_failed(record, owner: User) -> None:
     )
 
 
-def _templates(language: str, template: str, part: str):
-    return select_template(
-        [
-            f"notifications/email/{language}/{template}.{part}",
-            f"notifications/email/en/{template}.{part}",
-        ]
-    )
+def _render_language(language: str, template: str) -> str:
+    """The recipient's language if this template exists in it, else English.
+
+    Everything in one email (text, category names, lang and dir) then uses the same language.
+    """
+    try:
+        get_template(f"notifications/email/{language}/{template}.txt")
+        return language
+    except TemplateDoesNotExist:
+        return "en"
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
-    language = notification.language
+    language = _render_language(notification.language, notification.template)
+    folder = f"notifications/email/{language}/{notification.template}"
     with translation.override(language):
-        context = {**notification.context, "recipient": notification.recipient}
-        context.update(_template_extras(notification))
-        subject = _templates(language, notification.template, "subject.txt").render(context)
-        text = _templates(language, notification.template, "txt").render(context)
-        html = _templates(language, notification.template, "html").render(context)
+        context = {
+            **notification.context,
+            **_template_extras(notification, language),
+            "recipient": notification.recipient,
+        }
+        subject = get_template(f"{folder}.subject.txt").render(context)
+        text = get_template(f"{folder}.txt").render(context)
+        html = get_template(f"{folder}.html").render(context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
@@ -113,14 +121,18 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _template_extras(notification: Notification) -> dict:
+def _template_extras(notification: Notification, language: str) -> dict:
     from donations.models import Category
 
-    extras = {"site_url": settings.SITE_URL, "rtl": notification.language in ("ar",)}
+    extras = {
+        "site_url": settings.SITE_URL,
+        "language": language,
+        "rtl": translation.get_language_info(language)["bidi"],
+    }
     slug = notification.context.get("category")
     if slug:
         category = Category.objects.filter(slug=slug).first()
-        extras["category_name"] = category.name(notification.language) if category else slug
+        extras["category_name"] = category.name(language) if category else slug
     return extras
 
 
