@@ -7,16 +7,9 @@ def load_taxonomy(apps, schema_editor):
     sync_taxonomy(apps.get_model("donations", "Category"))
 
 
-def unload_taxonomy(apps, schema_editor):
-    # Reversible only while no need or offer uses a category (PROTECT keeps them otherwise).
-    from donations.taxonomy import read_taxonomy
-
-    Category = apps.get_model("donations", "Category")
-    for row in reversed(read_taxonomy()):
-        Category.objects.filter(slug=row["slug"]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("donations", "0001_initial")]
 
-    operations = [migrations.RunPython(load_taxonomy, unload_taxonomy)]
+    operations = [# Going back leaves the categories in place: needs and offers may refer to them, and
+        # going back further drops the table anyway.
+        migrations.RunPython(load_taxonomy, migrations.RunPython.noop)]
