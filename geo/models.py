@@ -41,10 +41,6 @@ class PlacedModel(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_placed_for_matching(self) -> bool:
-        return self.geocode_status in (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
-
 
 class GeocodeCacheEntry(models.Model):
     """Answers of a remote geocoder, kept so that one address is asked for only once."""

@@ -4,7 +4,6 @@ Capacity can never be promised twice: every run holds a transaction-level adviso
 its kind and locks the rows whose open quantity it changes.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,8 +19,6 @@ from geo.models import GeocodeStatus
 from matching import core
 from matching.models import ACTIVE_STATES, Match, MatchEvent, MatchState
 from notifications import services as notifications
-
-logger = logging.getLogger(__name__)
 
 CANDIDATE_LIMIT = 200
 PLACED = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)

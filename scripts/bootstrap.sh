@@ -24,7 +24,7 @@ fi
 
 scripts/services.sh
 
-python=${PYTHON:-python3.11}
+python=${PYTHON:-$(command -v python3.11 || command -v python3)}
 if [ ! -x .venv/bin/python ]; then
     echo "creating .venv"
     "$python" -m venv .venv

@@ -5,15 +5,10 @@ import pytest
 from donations.models import DonationOffer, GoodsNeed
 from notifications.models import Notification
 from tests.conftest import client_for
+from tests.payloads import JACKETS_NEED, JACKETS_OFFER
 
-GOOD_NEED = {
-    "title": "Winterjacken",
-    "category": "clothing-winter-jacket",
-    "attributes": {"size": "M"},
-    "quantity": 20,
-    "address": "Leipzig-Grünau",
-}
-GOOD_OFFER = {**GOOD_NEED, "title": "Jacken", "quantity": 12, "address": "Leipzig-Lindenau"}
+GOOD_NEED = JACKETS_NEED
+GOOD_OFFER = JACKETS_OFFER
 
 BAD_INPUTS = [
     pytest.param({"quantity": None}, "quantity", id="quantity-null"),

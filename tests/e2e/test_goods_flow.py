@@ -8,26 +8,12 @@ from donations.models import DonationOffer, GoodsNeed
 from matching.models import Match
 from notifications.models import Notification
 from tests.e2e.conftest import queue_drained
+from tests.payloads import JACKETS_NEED, JACKETS_OFFER
 from tests.smtp import wait_until
 from workers import tasks
 from workers.sweep import sweep_pending
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-JACKETS_NEED = {
-    "title": "20 Winterjacken für die Notunterkunft",
-    "category": "clothing-winter-jacket",
-    "attributes": {"size": "M"},
-    "quantity": 20,
-    "address": "Leipzig-Grünau",
-}
-JACKETS_OFFER = {
-    "title": "12 winter jackets, hardly worn",
-    "category": "clothing-winter-jacket",
-    "attributes": {"size": "M"},
-    "quantity": 12,
-    "address": "Leipzig-Lindenau",
-}
 
 
 def login(username: str) -> APIClient:
