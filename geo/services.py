@@ -72,9 +72,9 @@ def place_address(
         if providers.remote_geocoding_enabled() and looks_like_street_address(address):
             status = GeocodeStatus.PENDING_REFINEMENT
     district = raw.get("district") or ""
-    if precision == Precision.PIN or not district:
+    if precision in (Precision.PIN, Precision.POSTAL_CODE) and not district:
         # A pin, or a postal code of a city with districts: name the nearest district, so that
-        # people see "Lindenau" rather than only "Leipzig".
+        # people see "Lindenau" rather than only "Leipzig". A whole town's centre names none.
         nearest = get_gazetteer().nearest_district(lat, lon)
         district = nearest.district if nearest else ""
     return Placement(
