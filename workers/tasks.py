@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent, ids only. Each calls one service."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from geo.providers import RemoteGeocoderUnavailable
 from notifications.services import DeliveryDeferred
@@ -13,14 +14,16 @@ RETRY = {
 }
 
 
-@shared_task(acks_late=True)
+# A lost connection or a deadlock victim is worth another try; the dirty flag and the sweep
+# cover whatever still fails after the last one.
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
 def match_donation_offer(offer_id: int) -> int:
     from matching.services import match_donation_offer as run
 
     return len(run(offer_id))
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
 def match_goods_need(need_id: int) -> int:
     from matching.services import match_goods_need as run
 
