@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.selectors import active_organisations_of
 from donations.models import Category, DonationOffer, GoodsNeed
 
 
@@ -38,7 +39,7 @@ def goods_needs_visible_to(user: User) -> QuerySet[GoodsNeed]:
     qs = GoodsNeed.objects.select_related("category", "organisation", "created_by")
     if user.is_coordinator:
         return qs
-    return qs.filter(organisation__membership__user=user).distinct()
+    return qs.filter(organisation__in=active_organisations_of(user))
 
 
 def donation_offers_visible_to(user: User) -> QuerySet[DonationOffer]:

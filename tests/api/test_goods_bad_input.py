@@ -119,3 +119,17 @@ def test_schema_describes_the_endpoints(client):
     paths = response.json()["paths"]
     for path in ("/api/v1/goods-needs/", "/api/v1/donation-offers/", "/api/v1/matches/"):
         assert path in paths
+
+
+@pytest.mark.django_db
+def test_a_membership_still_waiting_for_approval_shows_no_needs(initiative_member, initiative):
+    from accounts.models import Membership
+    from tests.factories import UserFactory
+
+    client_for(initiative_member).post("/api/v1/goods-needs/", GOOD_NEED, format="json")
+    applicant = UserFactory(role="initiative_member")
+    Membership.objects.create(
+        user=applicant, organisation=initiative, status=Membership.Status.REQUESTED
+    )
+    assert client_for(applicant).get("/api/v1/goods-needs/").json()["count"] == 0
+    assert client_for(initiative_member).get("/api/v1/goods-needs/").json()["count"] == 1
