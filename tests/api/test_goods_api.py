@@ -1,4 +1,4 @@
-"""Bad input gets a 400 with field messages and changes nothing."""
+"""Goods needs and donation offers over the API: bad input, visibility, placement."""
 
 import pytest
 
