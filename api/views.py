@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -60,7 +60,6 @@ class CategoryListApi(generics.ListAPIView):
 
 class _GoodsListCreateApi(UserLanguageMixin, generics.ListCreateAPIView):
     throttle_classes = [WriteRateThrottle]
-    input_serializer: type[serializers.Serializer]
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -48,9 +48,7 @@ def notify_match_proposed(match) -> None:
     common = {
         "match_id": match.pk,
         "quantity": match.quantity,
-        "category": need.category.slug
-        if need.category_id == offer.category_id
-        else offer.category.slug,
+        "category": offer.category.slug,  # the offer's is the same or more specific
         "need_title": need.title,
         "offer_title": offer.title,
         "organisation": need.organisation.name,
