@@ -6,20 +6,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import PlacedModel
+from lifecycle.models import LifecycleModel
+from lifecycle.states import MATCHABLE_STATUSES, Status
 
-
-class Status(models.TextChoices):
-    """One lifecycle for every need and offer."""
-
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    PARTLY_MATCHED = "partly_matched", _("Partly matched")
-    FULFILLED = "fulfilled", _("Fulfilled")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-MATCHABLE_STATUSES = (Status.OPEN, Status.PARTLY_MATCHED)
+# The lifecycle is shared by every kind of need and offer; re-exported for the goods code.
+__all__ = ["MATCHABLE_STATUSES", "Status"]
 
 
 class Category(models.Model):
@@ -48,7 +39,7 @@ class Category(models.Model):
         return getattr(self, f"name_{lang}", "") or self.name_en
 
 
-class GoodsBase(PlacedModel):
+class GoodsBase(PlacedModel, LifecycleModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
@@ -57,22 +48,22 @@ class GoodsBase(PlacedModel):
         validators=[MinValueValidator(1), MaxValueValidator(100_000)]
     )
     quantity_open = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    # Dirty flag: set in the transaction that creates or changes the record, cleared by the
-    # matching task. The periodic sweep re-enqueues whatever still carries it, so a broker that
-    # lost its queue loses nothing.
-    needs_matching = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
+
+    def request_matching(self) -> None:
+        from donations.services import request_matching
+
+        request_matching(self)
 
     def __str__(self) -> str:
         return f"{self.title} ({self.quantity_open}/{self.quantity})"
 
 
 class GoodsNeed(GoodsBase):
+    ORGANISATION_FIELD = "organisation"
+
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="goods_needs"
     )
@@ -93,6 +84,10 @@ class GoodsNeed(GoodsBase):
             )
         ]
 
+    @classmethod
+    def expiry_q(cls, today) -> Q:
+        return Q(deadline__lt=today)
+
 
 class Condition(models.TextChoices):
     NEW = "new", _("New")
@@ -102,6 +97,8 @@ class Condition(models.TextChoices):
 
 
 class DonationOffer(GoodsBase):
+    OWNER_FIELD = "donor"
+
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="donation_offers"
     )
@@ -118,8 +115,3 @@ class DonationOffer(GoodsBase):
                 condition=Q(needs_matching=True),
             )
         ]
-
-
-def owner_of(record: GoodsNeed | DonationOffer):
-    """The person who answers for a record and receives its notifications."""
-    return record.created_by if isinstance(record, GoodsNeed) else record.donor

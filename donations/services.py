@@ -11,6 +11,7 @@ from accounts.selectors import active_organisations_of
 from donations.models import Category, DonationOffer, GoodsNeed, Status
 from geo.models import GeocodeStatus
 from geo.services import apply_placement, place_address
+from lifecycle.services import update_record
 
 
 def request_matching(record: GoodsNeed | DonationOffer) -> None:
@@ -59,6 +60,7 @@ def create_goods_need(
     max_distance_km: float | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    draft: bool = False,
 ) -> GoodsNeed:
     organisations = active_organisations_of(user)
     if organisation is None:
@@ -83,13 +85,9 @@ def create_goods_need(
         deadline=deadline,
         max_distance_km=max_distance_km,
         address=address,
-        status=Status.OPEN,
+        status=Status.DRAFT if draft else Status.OPEN,
     )
-    apply_placement(need, place_address(address, latitude, longitude))
-    need.full_clean()
-    need.save()
-    request_matching(need)
-    return need
+    return _save_new(need, user, latitude, longitude)
 
 
 @transaction.atomic
@@ -106,6 +104,7 @@ def create_donation_offer(
     delivery_radius_km: float | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    draft: bool = False,
 ) -> DonationOffer:
     attributes = attributes or {}
     _check_attributes(category, attributes)
@@ -120,10 +119,45 @@ def create_donation_offer(
         quantity_open=quantity,
         delivery_radius_km=delivery_radius_km,
         address=address,
-        status=Status.OPEN,
+        status=Status.DRAFT if draft else Status.OPEN,
     )
-    apply_placement(offer, place_address(address, latitude, longitude))
-    offer.full_clean()
-    offer.save()
-    request_matching(offer)
-    return offer
+    return _save_new(offer, user, latitude, longitude)
+
+
+def _save_new(record, user: User, latitude: float | None, longitude: float | None):
+    apply_placement(record, place_address(record.address, latitude, longitude))
+    record.full_clean()
+    record._history_user = user
+    record.save()
+    if record.status == Status.OPEN:
+        request_matching(record)
+    return record
+
+
+def _adjust_goods(record: GoodsNeed | DonationOffer, changes: dict) -> None:
+    """Check attributes against the category, and keep what matches hold when the quantity
+    changes: the open quantity moves by the same amount, and cannot drop below zero."""
+    if "attributes" in changes or "category" in changes:
+        _check_attributes(record.category, record.attributes)
+    if "quantity" in changes:
+        previous = type(record).objects.values_list("quantity", "quantity_open").get(pk=record.pk)
+        reserved = previous[0] - previous[1]
+        if record.quantity < reserved:
+            raise ValidationError(
+                {
+                    "quantity": _(
+                        "%(reserved)s are already promised in matches; the quantity cannot be"
+                        " lower."
+                    )
+                    % {"reserved": reserved}
+                }
+            )
+        record.quantity_open = record.quantity - reserved
+
+
+def update_goods_need(*, record: GoodsNeed, user: User, **changes) -> GoodsNeed:
+    return update_record(record, user=user, changes=changes, adjust=_adjust_goods)
+
+
+def update_donation_offer(*, record: DonationOffer, user: User, **changes) -> DonationOffer:
+    return update_record(record, user=user, changes=changes, adjust=_adjust_goods)

@@ -9,8 +9,6 @@ from geo.services import apply_refinement
 
 
 def refine(model_label: str, record_id: int) -> str:
-    from donations.models import owner_of
-    from donations.services import request_matching
     from notifications.services import notify_geocoding_failed
 
     model = apps.get_model(model_label)
@@ -18,16 +16,20 @@ def refine(model_label: str, record_id: int) -> str:
     if record is None or record.geocode_status != GeocodeStatus.PENDING_REFINEMENT:
         return "nothing-to-do"
     # The network call happens outside the transaction so no row stays locked meanwhile.
-    result = geocode_remote(record.address)
+    queried = record.address
+    result = geocode_remote(queried)
     with transaction.atomic():
-        record = model.objects.select_for_update().filter(pk=record_id).first()
+        record = model.objects.select_for_update(of=("self",)).filter(pk=record_id).first()
         if record is None or record.geocode_status != GeocodeStatus.PENDING_REFINEMENT:
             return "nothing-to-do"
+        if record.address != queried:
+            # The owner changed the address meanwhile; that change enqueued its own refinement.
+            return "superseded"
         found = apply_refinement(record, result)
         record.save()
         if found:
-            request_matching(record)
+            record.request_matching()
             return "refined"
         # The record stays unmatched until its owner corrects the address or moves the pin.
-        notify_geocoding_failed(record, owner_of(record))
+        notify_geocoding_failed(record, record.owner())
         return "not-found"

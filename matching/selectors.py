@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import active_organisations_of
-from matching.models import Match
+from matching.models import Match, MatchState
 
 
 def matches_visible_to(user: User) -> QuerySet[Match]:
@@ -15,3 +15,22 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
         Q(donation_offer__donor=user)
         | Q(goods_need__organisation__in=active_organisations_of(user))
     )
+
+
+# States in which both sides have said yes: each may see the other's exact data.
+REVEALING_STATES = (MatchState.ACCEPTED, MatchState.FULFILLED)
+
+
+def counterpart_ids(user: User, model: type) -> QuerySet:
+    """Ids of records of `model` on the other side of a match the user's side accepted."""
+    from donations.models import DonationOffer, GoodsNeed
+
+    organisations = active_organisations_of(user)
+    accepted = Match.objects.filter(state__in=REVEALING_STATES)
+    if model is GoodsNeed:
+        return accepted.filter(donation_offer__donor=user).values("goods_need_id")
+    if model is DonationOffer:
+        return accepted.filter(goods_need__organisation__in=organisations).values(
+            "donation_offer_id"
+        )
+    return Match.objects.none().values("pk")

@@ -179,3 +179,52 @@ def match_donation_offer(offer_id: int) -> list[Match]:
 def match_goods_need(need_id: int) -> list[Match]:
     """Serve this need's open quantity from the nearest fitting open offers."""
     return _match_around(NEEDS, OFFERS, need_id)
+
+
+def _other_side(record) -> tuple[str, str, type]:
+    """(this side's Match field, the other side's Match field, the other side's model)."""
+    if isinstance(record, GoodsNeed):
+        return "goods_need", "donation_offer", DonationOffer
+    if isinstance(record, DonationOffer):
+        return "donation_offer", "goods_need", GoodsNeed
+    raise TypeError(f"no matches for {type(record).__name__}")
+
+
+def release_matches_of(record, *, actor=None, reason: str = "") -> list[Match]:
+    """Cancel the live matches of a record that closed, giving their quantity back to the
+    other side, which is then matched again. Runs inside the caller's transaction."""
+    try:
+        own_field, other_field, other_model = _other_side(record)
+    except TypeError:
+        return []  # kinds the engine does not match yet
+    _lock_goods_allocation()
+    live = list(
+        Match.objects.select_for_update(of=("self",))
+        .filter(**{own_field: record}, state__in=ACTIVE_STATES)
+        .order_by("pk")
+    )
+    for match in live:
+        previous = match.state
+        match.state = MatchState.CANCELLED
+        match.save(update_fields=["state", "updated_at"])
+        MatchEvent.objects.create(
+            match=match,
+            from_state=previous,
+            to_state=MatchState.CANCELLED,
+            actor=actor,
+            reason=(reason or "record closed")[:300],
+        )
+        other = (
+            other_model.objects.select_for_update(of=("self",))
+            .filter(pk=getattr(match, f"{other_field}_id"))
+            .first()
+        )
+        if other is None or other.status not in MATCHABLE_STATUSES:
+            continue
+        other.quantity_open = min(other.quantity, other.quantity_open + match.quantity)
+        if other.quantity_open == other.quantity:
+            other.status = Status.OPEN
+        other.needs_matching = True
+        other.save(update_fields=["quantity_open", "status", "needs_matching", "updated_at"])
+        other.request_matching()
+    return live

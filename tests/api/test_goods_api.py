@@ -107,7 +107,10 @@ def test_others_see_only_the_approximate_place(initiative_member, donor, coordin
     offer = client_for(donor).post("/api/v1/donation-offers/", GOOD_OFFER, format="json").json()
     assert offer["location"] is not None
     listed = client_for(initiative_member).get("/api/v1/donation-offers/").json()
-    assert listed["count"] == 0  # a donor's offers are not listed to others yet
+    assert listed["count"] == 1  # open offers are listed, in public form
+    public = listed["results"][0]
+    assert public["address"] is public["location"] is public["contact"] is None
+    assert public["approx_location"] and public["district"] == "Lindenau"
     seen = client_for(coordinator).get("/api/v1/donation-offers/").json()["results"][0]
     assert seen["address"] == "Leipzig-Lindenau"
 
@@ -122,7 +125,9 @@ def test_schema_describes_the_endpoints(client):
 
 
 @pytest.mark.django_db
-def test_a_membership_still_waiting_for_approval_shows_no_needs(initiative_member, initiative):
+def test_a_membership_still_waiting_for_approval_gives_no_exact_data_or_edits(
+    initiative_member, initiative
+):
     from accounts.models import Membership
     from tests.factories import UserFactory
 
@@ -131,5 +136,9 @@ def test_a_membership_still_waiting_for_approval_shows_no_needs(initiative_membe
     Membership.objects.create(
         user=applicant, organisation=initiative, status=Membership.Status.REQUESTED
     )
-    assert client_for(applicant).get("/api/v1/goods-needs/").json()["count"] == 0
-    assert client_for(initiative_member).get("/api/v1/goods-needs/").json()["count"] == 1
+    seen = client_for(applicant).get("/api/v1/goods-needs/").json()["results"][0]
+    assert seen["address"] is None and seen["is_mine"] is False
+    response = client_for(applicant).patch(f"/api/v1/goods-needs/{seen['id']}/", {"quantity": 1})
+    assert response.status_code == 403
+    mine = client_for(initiative_member).get("/api/v1/goods-needs/").json()["results"][0]
+    assert mine["address"] == "Leipzig-Grünau" and mine["is_mine"] is True

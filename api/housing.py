@@ -1,0 +1,3 @@
+"""Housing: endpoints (see api/goods.py for the pattern)."""
+
+urlpatterns: list = []

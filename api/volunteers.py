@@ -1,0 +1,3 @@
+"""Volunteers: endpoints (see api/goods.py for the pattern)."""
+
+urlpatterns: list = []
