@@ -42,6 +42,9 @@ def _point(lat: float, lon: float) -> Point:
 class PlacedFactory(factory.django.DjangoModelFactory):
     """Placed records without geocoding: give `lat`/`lon` directly."""
 
+    class Meta:
+        abstract = True
+
     class Params:
         lat = 51.34
         lon = 12.37
@@ -51,15 +54,22 @@ class PlacedFactory(factory.django.DjangoModelFactory):
     approx_point = factory.LazyAttribute(lambda o: _point(*approximate(o.lat, o.lon)))
     postal_code = "04109"
     place = "Leipzig"
+    district = "Zentrum"
     precision = "postal_code"
+    status = "open"
+
+
+class GoodsFactory(PlacedFactory):
+    class Meta:
+        abstract = True
+
     category = factory.LazyFunction(lambda: Category.objects.get(slug="clothing-winter-jacket"))
     title = factory.Sequence(lambda n: f"Item {n}")
     quantity = 10
     quantity_open = factory.SelfAttribute("quantity")
-    status = "open"
 
 
-class GoodsNeedFactory(PlacedFactory):
+class GoodsNeedFactory(GoodsFactory):
     class Meta:
         model = GoodsNeed
 
@@ -67,7 +77,7 @@ class GoodsNeedFactory(PlacedFactory):
     created_by = factory.SubFactory(UserFactory, role=Role.INITIATIVE_MEMBER)
 
 
-class DonationOfferFactory(PlacedFactory):
+class DonationOfferFactory(GoodsFactory):
     class Meta:
         model = DonationOffer
 
