@@ -1,0 +1,211 @@
+"""Writes for flats (housing offers) and households looking for one (housing needs)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from accounts.selectors import active_organisations_of
+from geo.models import GeocodeStatus
+from geo.services import apply_placement, place_address
+from housing.models import EARLIEST_DATE, HousingNeed, HousingOffer
+from lifecycle.services import update_record
+from lifecycle.states import Status
+
+# A date this far back is almost certainly a typo (a wrong year), not "as soon as possible".
+PAST_TOLERANCE = timedelta(days=92)
+# Nobody plans a flat or a move more than a few years ahead; further is a typo too.
+FUTURE_LIMIT = timedelta(days=3 * 366)
+
+
+def request_matching(record: HousingOffer | HousingNeed) -> None:
+    """Mark the record for matching.
+
+    There is no housing engine yet: the flag is what it will pick up (and the sweep can find).
+    A street address still waiting for the remote geocoder is refined after commit, as for
+    goods, so the record is placed exactly before any engine sees it.
+    """
+    from workers import tasks
+
+    type(record).objects.filter(pk=record.pk).update(needs_matching=True)
+    if record.geocode_status == GeocodeStatus.PENDING_REFINEMENT:
+        label, pk = record._meta.label_lower, record.pk
+        transaction.on_commit(lambda: tasks.refine_location.delay(label, pk))
+
+
+def _check_dates(record: HousingOffer | HousingNeed, names: set[str], today: date) -> None:
+    """Plausibility of the dates being set now (not of dates saved earlier, which simply age).
+
+    The model already refuses years before 2000 and an end before the start.
+    """
+    errors: dict[str, str] = {}
+    for name in sorted(names):
+        value = getattr(record, name, None)
+        if value is None or value < EARLIEST_DATE:
+            continue  # missing or pre-2000: the model's own validators say so
+        if value > today + FUTURE_LIMIT:
+            errors[name] = _("Please check the year: the date lies too far in the future.")
+        elif name == "available_until" and value < today:
+            errors[name] = _("This date lies in the past; the flat would expire at once.")
+        elif value < today - PAST_TOLERANCE:
+            errors[name] = _(
+                "This date lies more than three months in the past. Please check the year,"
+                " or give today's date if the move can happen at once."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+OFFER_DATES = {"available_from", "available_until"}
+NEED_DATES = {"move_in_date"}
+
+
+PLACEMENT_FIELDS = ("point", "approx_point", "precision")
+
+
+def _save_new(record, user: User, latitude: float | None, longitude: float | None, dates):
+    """Validate everything at once, so one answer names every field that needs a fix."""
+    errors: dict = {}
+    exclude: tuple[str, ...] = ()
+    try:
+        apply_placement(record, place_address(record.address, latitude, longitude))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+        exclude = PLACEMENT_FIELDS  # unplaced: their "required" would only repeat the address
+    for check in (
+        lambda: _check_dates(record, dates, timezone.localdate()),
+        lambda: record.full_clean(exclude=exclude),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    # A draft waits for publish(), which flags it; until then no engine should look at it.
+    record.needs_matching = record.status == Status.OPEN
+    record._history_user = user
+    record.save()
+    if record.status == Status.OPEN:
+        request_matching(record)
+    return record
+
+
+@transaction.atomic
+def create_housing_offer(
+    *,
+    user: User,
+    title: str,
+    address: str,
+    rooms: Decimal,
+    size_m2: int,
+    warm_rent: Decimal,
+    max_occupants: int,
+    available_from: date,
+    description: str = "",
+    floor: int = 0,
+    step_free: bool = False,
+    lift: bool = False,
+    pets_allowed: bool = False,
+    furnished: bool = False,
+    available_until: date | None = None,
+    min_stay_months: int | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    draft: bool = False,
+) -> HousingOffer:
+    """Any signed-in user may offer a flat; they become its landlord."""
+    offer = HousingOffer(
+        landlord=user,
+        title=title,
+        description=description,
+        address=address,
+        rooms=rooms,
+        size_m2=size_m2,
+        warm_rent=warm_rent,
+        max_occupants=max_occupants,
+        floor=floor,
+        step_free=step_free,
+        lift=lift,
+        pets_allowed=pets_allowed,
+        furnished=furnished,
+        available_from=available_from,
+        available_until=available_until,
+        min_stay_months=min_stay_months,
+        status=Status.DRAFT if draft else Status.OPEN,
+    )
+    return _save_new(offer, user, latitude, longitude, OFFER_DATES)
+
+
+def _organisation_for(user: User, organisation: Organisation | None) -> Organisation:
+    organisations = active_organisations_of(user)
+    if organisation is None:
+        organisation = organisations.first()
+        if organisation is None:
+            raise ValidationError(
+                {"organisation": _("Only members of an initiative can post a household.")}
+            )
+    elif not organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
+    return organisation
+
+
+@transaction.atomic
+def create_housing_need(
+    *,
+    user: User,
+    title: str,
+    address: str,
+    adults: int,
+    rent_ceiling: Decimal,
+    move_in_date: date,
+    organisation: Organisation | None = None,
+    children: int = 0,
+    description: str = "",
+    needs_step_free: bool = False,
+    has_pets: bool = False,
+    max_distance_km: float = 10,
+    min_stay_months: int | None = None,
+    household_notes: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    draft: bool = False,
+) -> HousingNeed:
+    """Only active members of an initiative post households, for their initiative."""
+    need = HousingNeed(
+        organisation=_organisation_for(user, organisation),
+        created_by=user,
+        title=title,
+        description=description,
+        address=address,
+        adults=adults,
+        children=children,
+        rent_ceiling=rent_ceiling,
+        needs_step_free=needs_step_free,
+        has_pets=has_pets,
+        move_in_date=move_in_date,
+        max_distance_km=max_distance_km,
+        min_stay_months=min_stay_months,
+        household_notes=household_notes,
+        status=Status.DRAFT if draft else Status.OPEN,
+    )
+    return _save_new(need, user, latitude, longitude, NEED_DATES)
+
+
+def _adjuster(dates: set[str]):
+    def adjust(record, changes: dict) -> None:
+        _check_dates(record, dates & set(changes), timezone.localdate())
+
+    return adjust
+
+
+def update_housing_offer(*, record: HousingOffer, user: User, **changes) -> HousingOffer:
+    return update_record(record, user=user, changes=changes, adjust=_adjuster(OFFER_DATES))
+
+
+def update_housing_need(*, record: HousingNeed, user: User, **changes) -> HousingNeed:
+    return update_record(record, user=user, changes=changes, adjust=_adjuster(NEED_DATES))
