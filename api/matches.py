@@ -1,17 +1,36 @@
 """Matches: what a side or a coordinator sees of a proposed or accepted match."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
-from api.common import PointField, UserLanguageMixin, path
+from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin, path
+from lifecycle.selectors import entitled_to_exact_data
 from matching import selectors
 from matching.models import Match
 
 
 class MatchSideSerializer(serializers.Serializer):
+    """One side of a match; its exact place and contact only once both sides said yes (or
+    for the side's own people and coordinators)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     district = serializers.CharField()
     approx_location = PointField(source="approx_point")
+    address = serializers.CharField(allow_null=True)
+    location = PointField(source="point", allow_null=True)
+    contact = serializers.SerializerMethodField()
+
+    @extend_schema_field(CONTACT_SCHEMA)
+    def get_contact(self, obj) -> dict | None:
+        return obj.contact_details()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        is_entitled = self.context.get("is_entitled")
+        if not (is_entitled and is_entitled(instance)):
+            data["address"] = data["location"] = data["contact"] = None
+        return data
 
 
 class MatchSerializer(serializers.ModelSerializer):
@@ -45,6 +64,11 @@ class _MatchApi(UserLanguageMixin):
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
         return selectors.matches_visible_to(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["is_entitled"] = entitled_to_exact_data(self.request.user)
+        return context
 
 
 class MatchListApi(_MatchApi, generics.ListAPIView):

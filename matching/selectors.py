@@ -7,7 +7,10 @@ from matching.models import Match, MatchState
 
 def matches_visible_to(user: User) -> QuerySet[Match]:
     qs = Match.objects.select_related(
-        "goods_need__organisation", "goods_need__category", "donation_offer"
+        "goods_need__organisation",
+        "goods_need__category",
+        "goods_need__created_by",
+        "donation_offer__donor",
     ).order_by("-created_at", "-id")
     if user.is_coordinator:
         return qs
@@ -28,9 +31,9 @@ def counterpart_ids(user: User, model: type) -> QuerySet:
     organisations = active_organisations_of(user)
     accepted = Match.objects.filter(state__in=REVEALING_STATES)
     if model is GoodsNeed:
-        return accepted.filter(donation_offer__donor=user).values("goods_need_id")
+        return accepted.filter(donation_offer__donor=user).values_list("goods_need_id", flat=True)
     if model is DonationOffer:
-        return accepted.filter(goods_need__organisation__in=organisations).values(
-            "donation_offer_id"
+        return accepted.filter(goods_need__organisation__in=organisations).values_list(
+            "donation_offer_id", flat=True
         )
-    return Match.objects.none().values("pk")
+    return Match.objects.none().values_list("pk", flat=True)

@@ -172,6 +172,9 @@ ROWS = [
         "get",
         lambda w: _match(w) and Call(),
         READ_BY_ALL,
+        # each side sees its own exact data (test_match_reveal: the other's only once both
+        # said yes)
+        exact_for={"member", "donor", "coordinator"},
         exact_markers=lambda w: need_markers(w) + offer_markers(w),
     ),
     Row(
@@ -179,6 +182,7 @@ ROWS = [
         "get",
         lambda w: Call(kwargs={"pk": _match(w).pk}),
         roles(404, anonymous=401, member=200, donor=200, coordinator=200),
+        exact_for={"member", "donor", "coordinator"},
         exact_markers=lambda w: need_markers(w) + offer_markers(w),
     ),
 ]
