@@ -1,0 +1,324 @@
+"""Writes for volunteer profiles and volunteer needs.
+
+Nested rows (weekly availability, away periods, shifts) are given as lists of plain dicts and,
+on update, replace the record's rows as a whole. Every check runs before the first write, and
+everything happens in one transaction, so bad input writes nothing.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from accounts.selectors import active_organisations_of
+from geo.services import apply_placement, place_address
+from lifecycle.services import update_record
+from lifecycle.states import Status
+from volunteers.models import (
+    AvailabilitySlot,
+    AwayPeriod,
+    Shift,
+    Skill,
+    VolunteerNeed,
+    VolunteerProfile,
+)
+
+# Dates before this are typing mistakes ("1900", "0024"), not plans.
+EARLIEST_YEAR = 2000
+MAX_SHIFTS = 100
+MAX_SLOTS = 50
+MAX_AWAY_PERIODS = 50
+
+
+# --- nested rows -----------------------------------------------------------------------------
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for messages in error.message_dict.values() for m in messages]
+    return list(error.messages)
+
+
+def _too_early(value: date | datetime) -> bool:
+    return value.year < EARLIEST_YEAR
+
+
+def _check_rows(rows: list, *, field: str, limit: int) -> None:
+    if not isinstance(rows, list | tuple):
+        raise ValidationError({field: _("Give a list.")})
+    if len(rows) > limit:
+        raise ValidationError(
+            {field: _("At most %(limit)s entries are allowed.") % {"limit": limit}}
+        )
+
+
+def _clean_row(row, label: str, errors: list[str], exclude: list[str]) -> None:
+    try:
+        row.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        errors.extend(f"{label}: {message}" for message in _messages(exc))
+
+
+def build_availability(slots: Iterable[dict]) -> list[AvailabilitySlot]:
+    """Unsaved weekly slots from [{"weekday": 0, "start": time, "end": time}, …]."""
+    slots = list(slots)
+    _check_rows(slots, field="availability", limit=MAX_SLOTS)
+    built, errors = [], []
+    for number, data in enumerate(slots, start=1):
+        label = _("Slot %(number)s") % {"number": number}
+        slot = AvailabilitySlot(
+            weekday=data.get("weekday"), start=data.get("start"), end=data.get("end")
+        )
+        _clean_row(slot, label, errors, exclude=["profile"])
+        if isinstance(slot.start, time) and isinstance(slot.end, time) and slot.end <= slot.start:
+            errors.append(
+                _("Slot %(number)s ends before it starts. Split a slot that runs past midnight.")
+                % {"number": number}
+            )
+        built.append(slot)
+    if errors:
+        raise ValidationError({"availability": errors})
+    return built
+
+
+def build_away_periods(periods: Iterable[dict]) -> list[AwayPeriod]:
+    """Unsaved away periods from [{"start": date, "end": date}, …]."""
+    periods = list(periods)
+    _check_rows(periods, field="away_periods", limit=MAX_AWAY_PERIODS)
+    built, errors = [], []
+    for number, data in enumerate(periods, start=1):
+        label = _("Period %(number)s") % {"number": number}
+        period = AwayPeriod(start=data.get("start"), end=data.get("end"))
+        _clean_row(period, label, errors, exclude=["profile"])
+        if not (isinstance(period.start, date) and isinstance(period.end, date)):
+            built.append(period)
+            continue
+        if _too_early(period.start) or _too_early(period.end):
+            errors.append(
+                _("Period %(number)s: dates before %(year)s are not accepted.")
+                % {"number": number, "year": EARLIEST_YEAR}
+            )
+        elif period.end < period.start:
+            errors.append(_("Period %(number)s ends before it starts.") % {"number": number})
+        built.append(period)
+    if errors:
+        raise ValidationError({"away_periods": errors})
+    return built
+
+
+def build_shifts(shifts: Iterable[dict], *, keep: Iterable[Shift] = ()) -> list[Shift]:
+    """Unsaved shifts from [{"start": datetime, "end": datetime, "people": 3}, …].
+
+    A new shift must not be over already. Shifts in `keep` (the need's current ones) may be
+    given again unchanged even if they are over, so that a need can be edited after its
+    first shift took place.
+    """
+    shifts = list(shifts)
+    _check_rows(shifts, field="shifts", limit=MAX_SHIFTS)
+    if not shifts:
+        raise ValidationError({"shifts": _("Give at least one shift.")})
+    existing = {(s.start, s.end) for s in keep}
+    now = timezone.now()
+    built, errors = [], []
+    for number, data in enumerate(shifts, start=1):
+        label = _("Shift %(number)s") % {"number": number}
+        people = data.get("people")
+        shift = Shift(
+            start=data.get("start"), end=data.get("end"), people=people, people_open=people
+        )
+        _clean_row(shift, label, errors, exclude=["need"])
+        if not (isinstance(shift.start, datetime) and isinstance(shift.end, datetime)):
+            built.append(shift)
+            continue
+        if _too_early(shift.start) or _too_early(shift.end):
+            errors.append(
+                _("Shift %(number)s: dates before %(year)s are not accepted.")
+                % {"number": number, "year": EARLIEST_YEAR}
+            )
+        elif shift.end <= shift.start:
+            errors.append(_("Shift %(number)s ends before it starts.") % {"number": number})
+        elif shift.end <= now and (shift.start, shift.end) not in existing:
+            errors.append(_("Shift %(number)s is already over.") % {"number": number})
+        built.append(shift)
+    if errors:
+        raise ValidationError({"shifts": errors})
+    return built
+
+
+def _replace(manager, rows: list, owner_field: str, owner) -> None:
+    """Delete the record's rows behind `manager` and save `rows` in their place."""
+    manager.all().delete()
+    for row in rows:
+        setattr(row, owner_field, owner)
+    manager.model.objects.bulk_create(rows)
+
+
+def _check_skills(skills: Iterable[Skill], field: str) -> list[Skill]:
+    skills = list(skills)
+    if any(not isinstance(skill, Skill) or skill.pk is None for skill in skills):
+        raise ValidationError({field: _("Unknown skill.")})
+    return skills
+
+
+def _save_new(record, user: User, latitude: float | None, longitude: float | None) -> None:
+    apply_placement(record, place_address(record.address, latitude, longitude))
+    record.full_clean()
+    record._history_user = user
+    record.save()
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_volunteer_profile(
+    *,
+    user: User,
+    address: str,
+    skills: Iterable[Skill] = (),
+    languages: list | None = None,
+    availability: Iterable[dict] = (),
+    away_periods: Iterable[dict] = (),
+    travel_radius_km: float = 5,
+    max_hours_per_week: int = 4,
+    description: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    draft: bool = False,
+) -> VolunteerProfile:
+    """The user's volunteer profile; each person has one (change it with the update)."""
+    if VolunteerProfile.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"user": _("You already have a volunteer profile; change that one instead.")}
+        )
+    skills = _check_skills(skills, "skills")
+    slots = build_availability(availability)
+    periods = build_away_periods(away_periods)
+    profile = VolunteerProfile(
+        user=user,
+        languages=list(languages or []),
+        travel_radius_km=travel_radius_km,
+        max_hours_per_week=max_hours_per_week,
+        description=description,
+        address=address,
+        status=Status.DRAFT if draft else Status.OPEN,
+    )
+    try:
+        # A savepoint, so that losing a race for the one profile per user is a field error
+        # and not a broken transaction.
+        with transaction.atomic():
+            _save_new(profile, user, latitude, longitude)
+    except IntegrityError as exc:
+        if VolunteerProfile.objects.filter(user=user).exists():
+            raise ValidationError(
+                {"user": _("You already have a volunteer profile; change that one instead.")}
+            ) from exc
+        raise
+    profile.skills.set(skills)
+    _replace(profile.availability, slots, "profile", profile)
+    _replace(profile.away_periods, periods, "profile", profile)
+    if profile.status == Status.OPEN:
+        profile.request_matching()
+    return profile
+
+
+@transaction.atomic
+def update_volunteer_profile(
+    *,
+    record: VolunteerProfile,
+    user: User,
+    availability: Iterable[dict] | None = None,
+    away_periods: Iterable[dict] | None = None,
+    **changes,
+) -> VolunteerProfile:
+    """Change what is given; `availability` and `away_periods` replace the rows as a whole."""
+    slots = build_availability(availability) if availability is not None else None
+    periods = build_away_periods(away_periods) if away_periods is not None else None
+    if "skills" in changes:
+        changes["skills"] = _check_skills(changes["skills"], "skills")
+    if "languages" in changes:
+        changes["languages"] = list(changes["languages"] or [])
+    profile = update_record(record, user=user, changes=changes)
+    if slots is not None:
+        _replace(profile.availability, slots, "profile", profile)
+    if periods is not None:
+        _replace(profile.away_periods, periods, "profile", profile)
+    return profile
+
+
+# --- needs -----------------------------------------------------------------------------------
+
+
+def _organisation_for(user: User, organisation: Organisation | None) -> Organisation:
+    organisations = active_organisations_of(user)
+    if organisation is None:
+        organisation = organisations.first()
+        if organisation is None:
+            raise ValidationError(
+                {"organisation": _("Only members of an initiative can post needs.")}
+            )
+    elif not organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
+    return organisation
+
+
+@transaction.atomic
+def create_volunteer_need(
+    *,
+    user: User,
+    title: str,
+    address: str,
+    shifts: Iterable[dict],
+    organisation: Organisation | None = None,
+    description: str = "",
+    required_skills: Iterable[Skill] = (),
+    languages: list | None = None,
+    max_distance_km: float | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    draft: bool = False,
+) -> VolunteerNeed:
+    organisation = _organisation_for(user, organisation)
+    skills = _check_skills(required_skills, "required_skills")
+    built = build_shifts(shifts)
+    need = VolunteerNeed(
+        organisation=organisation,
+        created_by=user,
+        title=title,
+        description=description,
+        languages=list(languages or []),
+        max_distance_km=max_distance_km,
+        address=address,
+        status=Status.DRAFT if draft else Status.OPEN,
+    )
+    _save_new(need, user, latitude, longitude)
+    need.required_skills.set(skills)
+    _replace(need.shifts, built, "need", need)
+    if need.status == Status.OPEN:
+        need.request_matching()
+    return need
+
+
+@transaction.atomic
+def update_volunteer_need(
+    *,
+    record: VolunteerNeed,
+    user: User,
+    shifts: Iterable[dict] | None = None,
+    **changes,
+) -> VolunteerNeed:
+    """Change what is given; `shifts` replace the need's shifts as a whole."""
+    built = build_shifts(shifts, keep=record.shifts.all()) if shifts is not None else None
+    if "required_skills" in changes:
+        changes["required_skills"] = _check_skills(changes["required_skills"], "required_skills")
+    if "languages" in changes:
+        changes["languages"] = list(changes["languages"] or [])
+    need = update_record(record, user=user, changes=changes)
+    if built is not None:
+        # No matches hold places of volunteer shifts yet, so every new shift starts fully open.
+        _replace(need.shifts, built, "need", need)
+    return need
