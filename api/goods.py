@@ -1,18 +1,22 @@
 """Goods: the taxonomy, goods needs and donation offers."""
 
+import re
 from datetime import date
 
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 
 from accounts.models import Organisation
-from api import common
+from accounts.selectors import active_organisations_of
+from api import common, imports
 from donations import services
-from donations.models import Category, Condition, DonationOffer, GoodsNeed
+from donations.imports import import_goods_needs
+from donations.models import Category, Condition, DonationOffer, GoodsNeed, PickupWindow
 from donations.selectors import descendant_ids
 
 JACKETS_NEED = {
@@ -30,6 +34,18 @@ JACKETS_OFFER = {
     "address": "Leipzig-Lindenau",
     "condition": "like_new",
 }
+JACKETS_OFFER_WITH_WINDOWS = {
+    **JACKETS_OFFER,
+    "pickup_windows": [
+        {"start": "2030-12-05T16:00:00+01:00", "end": "2030-12-05T19:00:00+01:00"},
+        {"start": "2030-12-07T10:00:00+01:00", "end": "2030-12-07T13:00:00+01:00"},
+    ],
+}
+NEEDS_CSV = (
+    "title;category;quantity;address;size;deadline\n"
+    "Winterjacken M;clothing-winter-jacket;20;Leipzig-Grünau;M;31.12.2030\n"
+    "Kinderwagen;baby-stroller;2;04315 Leipzig;;\n"
+)
 
 
 # --- serializers -----------------------------------------------------------------------------
@@ -66,10 +82,44 @@ class GoodsNeedInputSerializer(GoodsInputSerializer):
         return value
 
 
+class PickupWindowInputSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class PickupWindowsField(serializers.ListField):
+    """A list of {start, end}. Its errors are plain messages naming the window ("Window 2:
+    end: …"), like every other field's, rather than a structure per item."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", PickupWindowInputSerializer())
+        kwargs.setdefault("max_length", services.MAX_PICKUP_WINDOWS)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, dict):  # {index: {field: [messages]}}
+                detail = [
+                    _("Window %(number)s: %(message)s")
+                    % {"number": int(index) + 1, "message": message}
+                    for index, errors in detail.items()
+                    for message in imports.flatten_messages(errors)
+                ]
+            raise serializers.ValidationError(detail) from exc
+
+
 class DonationOfferInputSerializer(GoodsInputSerializer):
     condition = serializers.ChoiceField(choices=Condition.choices, required=False)
     delivery_radius_km = serializers.FloatField(
         required=False, allow_null=True, min_value=0.1, max_value=200
+    )
+    pickup_windows = PickupWindowsField(
+        required=False,
+        help_text="When the goods can be picked up; on update the list replaces all windows. "
+        "Without windows the offer stays open until it is withdrawn.",
     )
 
 
@@ -104,13 +154,22 @@ class GoodsNeedSerializer(GoodsOutputSerializer):
         )
 
 
+class PickupWindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PickupWindow
+        fields = ("start", "end")
+
+
 class DonationOfferSerializer(GoodsOutputSerializer):
+    pickup_windows = PickupWindowSerializer(many=True, read_only=True)
+
     class Meta:
         model = DonationOffer
         fields = (
             *GoodsOutputSerializer.GOODS,
             "condition",
             "delivery_radius_km",
+            "pickup_windows",
             *GoodsOutputSerializer.PUBLIC_PLACE,
             *GoodsOutputSerializer.LIFECYCLE,
             "is_mine",
@@ -123,7 +182,16 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ("slug", "parent", "name_de", "name_en", "name_uk", "name_ar", "attributes")
+        fields = (
+            "slug",
+            "parent",
+            "name_de",
+            "name_en",
+            "name_uk",
+            "name_ar",
+            "attributes",
+            "allowed_values",
+        )
 
 
 class GoodsNeedGeoSerializer(common.RecordGeoJsonSerializer):
@@ -191,6 +259,7 @@ class _DonationOfferApi:
     serializer_class = DonationOfferSerializer
     filterset_class = DonationOfferFilterSet
     select_related = ("category", "donor")
+    prefetch_related = ("pickup_windows",)
 
 
 @extend_schema(
@@ -212,7 +281,12 @@ class DonationOfferListCreateApi(_DonationOfferApi, common.RecordListCreateApi):
     @extend_schema(
         request=DonationOfferInputSerializer,
         responses={201: DonationOfferSerializer},
-        examples=[OpenApiExample("12 winter jackets", value=JACKETS_OFFER, request_only=True)],
+        examples=[
+            OpenApiExample("12 winter jackets", value=JACKETS_OFFER, request_only=True),
+            OpenApiExample(
+                "With pickup windows", value=JACKETS_OFFER_WITH_WINDOWS, request_only=True
+            ),
+        ],
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -235,7 +309,16 @@ class DonationOfferDetailApi(_DonationOfferApi, common.RecordDetailApi):
     update_serializer_class = DonationOfferUpdateSerializer
     update_service = services.update_donation_offer
 
-    @extend_schema(request=DonationOfferUpdateSerializer, responses={200: DonationOfferSerializer})
+    @extend_schema(
+        request=DonationOfferUpdateSerializer,
+        responses={200: DonationOfferSerializer},
+        examples=[
+            OpenApiExample(
+                "New pickup times",
+                value={"pickup_windows": JACKETS_OFFER_WITH_WINDOWS["pickup_windows"]},
+            )
+        ],
+    )
     def patch(self, request, *args, **kwargs):
         return super().patch(request, *args, **kwargs)
 
@@ -252,12 +335,156 @@ GoodsNeedWithdrawApi, GoodsNeedPublishApi = common.transition_views(
     GoodsNeed, GoodsNeedSerializer, select_related=_GoodsNeedApi.select_related
 )
 DonationOfferWithdrawApi, DonationOfferPublishApi = common.transition_views(
-    DonationOffer, DonationOfferSerializer, select_related=_DonationOfferApi.select_related
+    DonationOffer,
+    DonationOfferSerializer,
+    select_related=_DonationOfferApi.select_related,
+    prefetch_related=_DonationOfferApi.prefetch_related,
 )
+
+
+# --- CSV import of needs -----------------------------------------------------------------------
+
+NEED_COLUMNS = (
+    "title",
+    "category",
+    "quantity",
+    "address",
+    "attributes",
+    "deadline",
+    "max_distance_km",
+    "description",
+    "latitude",
+    "longitude",
+)
+# Header spellings of German spreadsheets.
+NEED_COLUMN_ALIASES = {
+    "titel": "title",
+    "kategorie": "category",
+    "menge": "quantity",
+    "anzahl": "quantity",
+    "adresse": "address",
+    "ort": "address",
+    "merkmale": "attributes",
+    "größe": "size",
+    "groesse": "size",
+    "schuhgröße": "shoe_size",
+    "schuhgroesse": "shoe_size",
+    "alter": "age",
+    "frist": "deadline",
+    "bis": "deadline",
+    "max_entfernung_km": "max_distance_km",
+    "beschreibung": "description",
+}
+_ATTRIBUTE_PAIR = re.compile(r"^\s*([\w-]+)\s*[=:]\s*(.+?)\s*$")
+
+
+class GoodsNeedImportFormSerializer(imports.ImportFormSerializer):
+    organisation = serializers.IntegerField(
+        required=False, help_text="Your initiative's id; without it, your first initiative."
+    )
+
+
+class GoodsNeedImportApi(imports.CsvImportApi):
+    """Many goods needs at once from a spreadsheet (CSV).
+
+    Columns: title, category, quantity, address (required); attributes ("size=M|age=3-6"), or
+    one column per attribute (size, shoe_size, age …); deadline (2030-12-31 or 31.12.2030),
+    max_distance_km, description, latitude, longitude. Each row is checked like a need posted
+    alone; if any row is bad, none is saved and the answer lists every bad row by its line.
+    """
+
+    form_serializer_class = GoodsNeedImportFormSerializer
+    input_serializer_class = GoodsNeedInputSerializer
+    import_service = import_goods_needs
+
+    def attribute_names(self) -> list[str]:
+        names = {
+            n for names in Category.objects.values_list("attributes", flat=True) for n in names
+        }
+        return sorted(names)
+
+    def get_columns(self) -> imports.CsvColumns:
+        return imports.CsvColumns(
+            known=(*NEED_COLUMNS, *self.attribute_names()),
+            required=("title", "category", "quantity", "address"),
+            aliases=NEED_COLUMN_ALIASES,
+        )
+
+    def service_kwargs(self, form: dict) -> dict:
+        organisations = active_organisations_of(self.request.user)
+        if "organisation" in form:
+            organisation = organisations.filter(pk=form["organisation"]).first()
+            if organisation is None:
+                raise PermissionDenied(_("You are not a member of this initiative."))
+            return {"organisation": organisation}
+        if not organisations.exists():
+            raise PermissionDenied(_("Only members of an initiative can post needs."))
+        return {}
+
+    def row_data(self, values: dict[str, str]) -> dict:
+        data = {k: v for k, v in values.items() if k in NEED_COLUMNS and k != "attributes"}
+        attributes = self._attribute_cell(values.get("attributes", ""))
+        for name in set(values) - set(NEED_COLUMNS):
+            if name in attributes and attributes[name] != values[name]:
+                raise serializers.ValidationError(
+                    {"attributes": [_("%(name)s is given twice.") % {"name": name}]}
+                )
+            attributes[name] = values[name]
+        if attributes:
+            data["attributes"] = attributes
+        if "deadline" in data:
+            data["deadline"] = imports.iso_date(data["deadline"])
+        for name in ("quantity", "max_distance_km", "latitude", "longitude"):
+            if name in data:
+                data[name] = imports.decimal_point(data[name])
+        return data
+
+    @staticmethod
+    def _attribute_cell(cell: str) -> dict[str, str]:
+        attributes = {}
+        for pair in re.split(r"[|,]", cell):
+            if not pair.strip():
+                continue
+            match = _ATTRIBUTE_PAIR.match(pair)
+            if match is None:
+                raise serializers.ValidationError(
+                    {"attributes": [_("Write attributes as name=value, e.g. size=M|age=3-6.")]}
+                )
+            attributes[match.group(1)] = match.group(2)
+        return attributes
+
+    @extend_schema(
+        request={"multipart/form-data": GoodsNeedImportFormSerializer},
+        responses={
+            201: imports.ImportResultSerializer,
+            400: OpenApiResponse(
+                imports.ImportErrorSerializer,
+                description="Bad rows by line (nothing was saved), or a problem with the file.",
+                examples=[
+                    OpenApiExample(
+                        "Two bad rows",
+                        value={
+                            "rows": [
+                                {"line": 3, "errors": {"category": ["Unknown category …"]}},
+                                {"line": 5, "errors": {"quantity": ["Ensure this value …"]}},
+                            ]
+                        },
+                    )
+                ],
+            ),
+        },
+        examples=[
+            OpenApiExample("A file with two needs", value={"file": NEEDS_CSV}, request_only=True),
+            OpenApiExample("Created", value={"created": 2, "ids": [41, 42]}, response_only=True),
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 urlpatterns = [
     common.path("categories/", CategoryListApi.as_view(), name="categories"),
+    common.path("goods-needs/import/", GoodsNeedImportApi.as_view(), name="goods-needs-import"),
     *common.record_urls(
         "goods-needs",
         "goods-needs",

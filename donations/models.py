@@ -1,7 +1,10 @@
+from datetime import date, datetime, time
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,10 @@ from lifecycle.states import MATCHABLE_STATUSES, Status
 
 # The lifecycle is shared by every kind of need and offer; re-exported for the goods code.
 __all__ = ["MATCHABLE_STATUSES", "Status"]
+
+# Dates before this are typing mistakes (1900 from a spreadsheet, 0202 for 2020), not plans.
+EARLIEST_DATE = date(2000, 1, 1)
+EARLIEST_DATE_MESSAGE = _("Check the year: dates before 2000 are not accepted.")
 
 
 class Category(models.Model):
@@ -26,6 +33,9 @@ class Category(models.Model):
     name_ar = models.CharField(max_length=120, blank=True)
     # Attributes that matter for this category, e.g. ["size"] for clothing.
     attributes = models.JSONField(default=list, blank=True)
+    # The values each attribute may take, e.g. {"size": ["XS", …, "176"]}; an attribute that
+    # is not named here takes any value. Kept in sync with the file by donations.taxonomy.
+    allowed_values = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["slug"]
@@ -70,7 +80,11 @@ class GoodsNeed(GoodsBase):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goods_needs"
     )
-    deadline = models.DateField(null=True, blank=True)
+    deadline = models.DateField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_DATE, message=EARLIEST_DATE_MESSAGE)],
+    )
     max_distance_km = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(200)]
     )
@@ -115,3 +129,42 @@ class DonationOffer(GoodsBase):
                 condition=Q(needs_matching=True),
             )
         ]
+
+    @classmethod
+    def expiry_q(cls, today) -> Q:
+        """Open offers whose pickup windows have all ended before `today` began (in the
+        platform's time zone). An offer without windows can be picked up any time and does
+        not expire by date."""
+        start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+        windows = PickupWindow.objects.filter(offer=OuterRef("pk"))
+        return Q(Exists(windows)) & ~Q(Exists(windows.filter(end__gte=start_of_today)))
+
+    def export_data(self) -> dict:
+        data = super().export_data()
+        data["pickup_windows"] = [
+            {"start": window.start.isoformat(), "end": window.end.isoformat()}
+            for window in self.pickup_windows.all()
+        ]
+        return data
+
+
+class PickupWindow(models.Model):
+    """A time in which the donor can hand the goods over; an offer has none or several."""
+
+    offer = models.ForeignKey(
+        DonationOffer, on_delete=models.CASCADE, related_name="pickup_windows"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="pickupwindow_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"

@@ -1,14 +1,23 @@
 """Writes for goods needs and donation offers."""
 
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import active_organisations_of
-from donations.models import Category, DonationOffer, GoodsNeed, Status
+from donations.models import (
+    EARLIEST_DATE,
+    Category,
+    DonationOffer,
+    GoodsNeed,
+    PickupWindow,
+    Status,
+)
 from geo.models import GeocodeStatus
 from geo.services import apply_placement, place_address
 from lifecycle.services import update_record
@@ -32,7 +41,9 @@ def request_matching(record: GoodsNeed | DonationOffer) -> None:
     transaction.on_commit(lambda: task.delay(record.pk))
 
 
-def _check_attributes(category: Category, attributes: dict) -> None:
+def _check_attributes(category: Category, attributes: dict) -> dict:
+    """The attributes if they belong to the category and take allowed values, with each value
+    in the spelling of the taxonomy ("m" becomes "M"); else a field error on "attributes"."""
     if not isinstance(attributes, dict):
         raise ValidationError({"attributes": _("Attributes must be an object.")})
     unknown = sorted(set(attributes) - set(category.attributes))
@@ -43,6 +54,90 @@ def _check_attributes(category: Category, attributes: dict) -> None:
                 % {"category": category.slug, "names": ", ".join(unknown)}
             }
         )
+    cleaned, errors = {}, []
+    for name, value in attributes.items():
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            errors.append(_("Give %(name)s as text, for example “M”.") % {"name": name})
+            continue
+        value = str(value).strip()
+        allowed = category.allowed_values.get(name)
+        if allowed is None:
+            cleaned[name] = value
+            continue
+        spelled = {v.casefold(): v for v in allowed}.get(value.casefold())
+        if spelled is None:
+            errors.append(
+                _(
+                    "“%(value)s” is not a valid %(name)s for %(category)s;"
+                    " choose one of: %(allowed)s."
+                )
+                % {
+                    "value": value,
+                    "name": name,
+                    "category": category.slug,
+                    "allowed": ", ".join(allowed),
+                }
+            )
+            continue
+        cleaned[name] = spelled
+    if errors:
+        raise ValidationError({"attributes": errors})
+    return cleaned
+
+
+# An offer rarely needs more than a few; the limit keeps a request from writing thousands.
+MAX_PICKUP_WINDOWS = 20
+
+
+def _clean_pickup_windows(
+    windows: Iterable[Mapping[str, datetime]],
+    *,
+    keep: Iterable[tuple[datetime, datetime]] = (),
+) -> list[tuple[datetime, datetime]]:
+    """Windows as (start, end) pairs, or a field error on "pickup_windows" naming each bad one.
+
+    A window must end after it starts, lie after 2000 and not be over yet; only the windows in
+    `keep` (those the offer has already) may be over, so an update can send them back as they
+    were.
+    """
+    windows = list(windows)
+    if len(windows) > MAX_PICKUP_WINDOWS:
+        raise ValidationError(
+            {
+                "pickup_windows": _("Give at most %(limit)s pickup windows.")
+                % {"limit": MAX_PICKUP_WINDOWS}
+            }
+        )
+    now = timezone.now()
+    keep = set(keep)
+    cleaned, errors = [], []
+    for number, window in enumerate(windows, start=1):
+        start, end = (_aware(window["start"]), _aware(window["end"]))
+        if start.date() < EARLIEST_DATE or end.date() < EARLIEST_DATE:
+            errors.append(
+                _("Window %(number)s: check the year; dates before 2000 are not accepted.")
+                % {"number": number}
+            )
+        elif end <= start:
+            errors.append(_("Window %(number)s ends before it starts.") % {"number": number})
+        elif end <= now and (start, end) not in keep:
+            errors.append(_("Window %(number)s is already over.") % {"number": number})
+        else:
+            cleaned.append((start, end))
+    if errors:
+        raise ValidationError({"pickup_windows": errors})
+    return cleaned
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _replace_pickup_windows(offer: DonationOffer, windows: list[tuple[datetime, datetime]]):
+    offer.pickup_windows.all().delete()
+    PickupWindow.objects.bulk_create(
+        PickupWindow(offer=offer, start=start, end=end) for start, end in windows
+    )
 
 
 @transaction.atomic
@@ -71,8 +166,7 @@ def create_goods_need(
             )
     elif not organisations.filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("You are not a member of this initiative.")})
-    attributes = attributes or {}
-    _check_attributes(category, attributes)
+    attributes = _check_attributes(category, attributes or {})
     need = GoodsNeed(
         organisation=organisation,
         created_by=user,
@@ -102,12 +196,15 @@ def create_donation_offer(
     description: str = "",
     condition: str = "good",
     delivery_radius_km: float | None = None,
+    pickup_windows: Iterable[Mapping[str, datetime]] = (),
     latitude: float | None = None,
     longitude: float | None = None,
     draft: bool = False,
 ) -> DonationOffer:
-    attributes = attributes or {}
-    _check_attributes(category, attributes)
+    """An offer of goods; `pickup_windows` ([{"start": …, "end": …}]) say when the donor can
+    hand them over (none: any time by arrangement)."""
+    attributes = _check_attributes(category, attributes or {})
+    windows = _clean_pickup_windows(pickup_windows)
     offer = DonationOffer(
         donor=user,
         title=title,
@@ -121,7 +218,9 @@ def create_donation_offer(
         address=address,
         status=Status.DRAFT if draft else Status.OPEN,
     )
-    return _save_new(offer, user, latitude, longitude)
+    offer = _save_new(offer, user, latitude, longitude)
+    _replace_pickup_windows(offer, windows)
+    return offer
 
 
 def _save_new(record, user: User, latitude: float | None, longitude: float | None):
@@ -138,7 +237,7 @@ def _adjust_goods(record: GoodsNeed | DonationOffer, changes: dict) -> None:
     """Check attributes against the category, and keep what matches hold when the quantity
     changes: the open quantity moves by the same amount, and cannot drop below zero."""
     if "attributes" in changes or "category" in changes:
-        _check_attributes(record.category, record.attributes)
+        record.attributes = _check_attributes(record.category, record.attributes)
     if "quantity" in changes:
         previous = type(record).objects.values_list("quantity", "quantity_open").get(pk=record.pk)
         reserved = previous[0] - previous[1]
@@ -159,5 +258,22 @@ def update_goods_need(*, record: GoodsNeed, user: User, **changes) -> GoodsNeed:
     return update_record(record, user=user, changes=changes, adjust=_adjust_goods)
 
 
-def update_donation_offer(*, record: DonationOffer, user: User, **changes) -> DonationOffer:
-    return update_record(record, user=user, changes=changes, adjust=_adjust_goods)
+@transaction.atomic
+def update_donation_offer(
+    *,
+    record: DonationOffer,
+    user: User,
+    pickup_windows: Iterable[Mapping[str, datetime]] | None = None,
+    **changes,
+) -> DonationOffer:
+    """Change the given fields; `pickup_windows`, when given, replace all windows the offer
+    had (an empty list removes them)."""
+    windows = None
+    if pickup_windows is not None:
+        windows = _clean_pickup_windows(
+            pickup_windows, keep=record.pickup_windows.values_list("start", "end")
+        )
+    offer = update_record(record, user=user, changes=changes, adjust=_adjust_goods)
+    if windows is not None:
+        _replace_pickup_windows(offer, windows)
+    return offer
