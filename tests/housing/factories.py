@@ -38,16 +38,24 @@ class HousingNeedFactory(PlacedFactory):
     max_distance_km = 10
 
 
+# An exact place off the public grid, so a scrubbed record (whose point collapses onto the
+# grid) can be told apart from one that still holds the truth. The same point as the donation
+# records of tests/donations/factories.py, which the erasure test scans every table for.
+EXACT_LAT, EXACT_LON = 51.337913, 12.381477
+
+
 def personal_records(user, marker: str) -> list:
-    """Records owned by `user` with `marker` in every personal text field (and its title,
-    which erasure replaces too), for tests proving that erasure removes them everywhere."""
+    """A flat owned by `user` with `marker` in every personal text field (title, description,
+    address), at an exact point off the public grid, for the export and erasure tests."""
     offer = HousingOfferFactory(
         landlord=user,
         title=f"{marker} flat",
         address=f"{marker}weg 3, 04109 Leipzig",
         description=f"Ask for {marker} at the door.",
+        lat=EXACT_LAT,
+        lon=EXACT_LON,
     )
-    # A second change, so the history holds more than one version of the marked fields.
-    offer.description = f"Ring twice for {marker}."
+    # A second change, so the history holds more than one version of the marked title.
+    offer.title = f"{marker} flat with balcony"
     offer.save()
     return [offer]
