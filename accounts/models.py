@@ -21,6 +21,9 @@ class User(AbstractUser):
         max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(max_length=40, blank=True)
+    # Set when the person erased their account: the row stays (records and statistics point
+    # at it) but holds nothing that identifies them.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     @property
     def is_coordinator(self) -> bool:

@@ -1,9 +1,52 @@
+"""Reads about people, initiatives and who may manage whom."""
+
 from django.db.models import QuerySet
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Role, User
 
 
 def active_organisations_of(user: User) -> QuerySet[Organisation]:
+    """The initiatives whose needs the user shares. A requested membership counts for
+    nothing until an admin of the initiative approves it."""
     return Organisation.objects.filter(
         membership__user=user, membership__status=Membership.Status.ACTIVE
     )
+
+
+def organisations_listed() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name", "pk")
+
+
+def is_initiative_admin(user: User, organisation: Organisation) -> bool:
+    """An active member with the admin flag: may approve and reject membership requests."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        organisation=organisation,
+        status=Membership.Status.ACTIVE,
+        is_admin=True,
+    ).exists()
+
+
+def may_see_memberships(user: User, organisation: Organisation) -> bool:
+    return user.is_authenticated and (
+        user.is_coordinator or is_initiative_admin(user, organisation)
+    )
+
+
+def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def memberships_of_user(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("pk")
+
+
+def may_assign_roles(user: User) -> bool:
+    """Only admins appoint: coordinators run the platform but cannot make coordinators."""
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)

@@ -227,6 +227,13 @@ APPROXIMATE_GRID_METRES = env.int("APPROXIMATE_GRID_METRES", default=500)
 DEFAULT_NEED_MAX_DISTANCE_KM = env.float("DEFAULT_NEED_MAX_DISTANCE_KM", default=15.0)
 DEFAULT_OFFER_RADIUS_KM = env.float("DEFAULT_OFFER_RADIUS_KM", default=15.0)
 
+# --- Privacy ---------------------------------------------------------------------------------
+# Closed needs and offers (fulfilled, expired, withdrawn) keep their address, description and
+# exact point this many days after closing, for questions about the handover; then a daily
+# task removes them (lifecycle.services.scrub_closed_before).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
+PRIVACY_TASK_INTERVAL_SECONDS = 24 * 60 * 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -241,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SWEEP_INTERVAL_SECONDS,
         # A sweep that waited longer than one interval is superseded by the next one.
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "expire-due": {
+        "task": "workers.tasks.expire_due",
+        "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
+        "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
+    },
+    "apply-retention": {
+        "task": "workers.tasks.apply_retention",
+        "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
+        "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
     },
 }
 

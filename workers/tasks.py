@@ -49,3 +49,24 @@ def sweep() -> dict[str, int]:
     from workers.sweep import sweep_pending
 
     return sweep_pending()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
+def expire_due() -> int:
+    """Daily: open needs and offers whose date has passed become expired."""
+    from lifecycle.services import expire_due as run
+
+    return run()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
+def apply_retention() -> int:
+    """Daily: closed records older than RETENTION_DAYS lose their personal data."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from lifecycle.services import scrub_closed_before
+
+    return scrub_closed_before(timezone.now() - timedelta(days=settings.RETENTION_DAYS))
