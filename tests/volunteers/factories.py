@@ -93,14 +93,22 @@ class VolunteerNeedFactory(PlacedFactory):
             self.required_skills.set(skill(s) if isinstance(s, str) else s for s in extracted)
 
 
+# The exact point the erasure scan looks for (the same as in tests/donations/factories.py):
+# off the public grid, so only the exact point column can hold it.
+EXACT_LAT, EXACT_LON = 51.337913, 12.381477
+
+
 def personal_records(user: User, marker: str) -> list:
     """Records owned by `user` with `marker` in every personal text field (for erasure tests).
 
-    The marker appears in the address and the profile's description; an away period and a
-    weekly slot come along, as rows that belong to the profile.
+    The marker appears in the address and the profile's description, the home is at an exact
+    point off the public grid; an away period and a weekly slot come along, as rows that
+    belong to the profile.
     """
     profile = VolunteerProfileFactory(
         user=user,
+        lat=EXACT_LAT,
+        lon=EXACT_LON,
         address=f"{marker}straße 5, 04109 Leipzig",
         description=f"{marker}: Ich helfe gern beim Übersetzen.",
         skills=["interpreting"],
