@@ -1,14 +1,20 @@
 """Flats and households over the API: create, read, change, withdraw, publish, filters, bad
 input, privacy and expiry."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accounts.models import Role
 from housing.models import HousingNeed, HousingOffer
 from lifecycle.services import expire_due
 from notifications.models import Notification
+from tests.api.access import World
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
 from tests.housing.factories import HousingNeedFactory, HousingOfferFactory
@@ -409,3 +415,82 @@ def test_the_schema_describes_the_housing_endpoints(client):
     paths = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     for path in (OFFERS, NEEDS, f"{OFFERS}{{id}}/", f"{NEEDS}{{id}}/withdraw/", f"{OFFERS}map/"):
         assert path in paths, sorted(paths)
+
+
+# --- privacy as a property -------------------------------------------------------------------
+
+notes = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß ", min_size=12, max_size=40).filter(
+    lambda t: len(t.strip()) >= 12
+)
+HOUSING_KINDS = {
+    # url prefix → (owner role, roles not entitled to the exact data)
+    "housing-offers": ("landlord", ["donor", "volunteer", "member", "other_member"]),
+    "housing-needs": ("member", ["donor", "landlord", "volunteer", "other_member"]),
+}
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    kind=st.sampled_from(sorted(HOUSING_KINDS)),
+    viewer_index=st.integers(min_value=0, max_value=3),
+    street=st.builds(
+        lambda name, number: f"{name}straße {number}",
+        st.text(alphabet="ABCDEFGHKLMNPRSTUVWZäöüß", min_size=4, max_size=12),
+        st.integers(min_value=1, max_value=250),
+    ),
+    phone=st.from_regex(r"\+49 1[5-7][0-9] [0-9]{6,8}", fullmatch=True),
+    email=st.from_regex(r"[a-z]{5,10}\.[a-z]{3,8}@[a-z]{4,9}\.(de|org)", fullmatch=True),
+    household_notes=notes,
+    lat=st.floats(min_value=51.25, max_value=51.45).map(lambda v: round(v, 6)),
+    lon=st.floats(min_value=12.20, max_value=12.55).map(lambda v: round(v, 6)),
+)
+def test_no_housing_response_leaks_place_contact_or_notes_to_the_not_entitled(
+    kind, viewer_index, street, phone, email, household_notes, lat, lon
+):
+    owner_role, not_entitled = HOUSING_KINDS[kind]
+    viewer = not_entitled[viewer_index]
+    savepoint = transaction.savepoint()
+    try:
+        world = World.build()
+        owner = world.users[owner_role]
+        owner.phone, owner.email = phone, email
+        owner.save()
+        world.initiative.email = email
+        world.initiative.save()
+        place = {"address": f"{street}, 04109 Leipzig", "lat": lat, "lon": lon}
+        if kind == "housing-offers":
+            record = HousingOfferFactory(landlord=owner, **place)
+        else:
+            record = HousingNeedFactory(
+                organisation=world.initiative,
+                created_by=owner,
+                household_notes=household_notes,
+                **place,
+            )
+        client = client_for(world.users[viewer])
+        for url in (f"/api/v1/{kind}/", f"/api/v1/{kind}/{record.pk}/", f"/api/v1/{kind}/map/"):
+            response = client.get(url)
+            assert response.status_code in (200, 404), response.content
+            text = response.content.decode()
+            for secret in (street, phone, email, household_notes.strip()):
+                assert secret not in text, f"{viewer} sees {secret!r} in {url}"
+            numbers = set(_numbers(json.loads(text)))
+            assert not {lat, lon} <= numbers, f"{viewer} sees the exact point in {url}"
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, float):
+        yield value
