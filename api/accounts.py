@@ -111,6 +111,15 @@ class AccountUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False)
     preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
+    def validate(self, attrs):
+        # Say so rather than ignore it: a role is given by an admin, a username is for good.
+        fixed = {"role", "username"} & set(self.initial_data)
+        if fixed:
+            raise serializers.ValidationError(
+                {name: _("This cannot be changed here.") for name in sorted(fixed)}
+            )
+        return attrs
+
 
 class NewInitiativeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
