@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Organisation, User
 from accounts.services import ERASED_PREFIX
 from lifecycle import services as lifecycle_services
 from lifecycle.models import LifecycleModel
@@ -150,7 +150,8 @@ def erase_account(user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     replacement = f"{ERASED_PREFIX}{user.pk}"
     owned = {model: list(qs) for model, qs in owned_records_of(user).items()}
-    identity = _identity_strings(user)
+    # Erasing again (e.g. after a retried request) must not treat "erased-<id>" as personal.
+    identity = [] if user.erased_at else _identity_strings(user)
     personal = _longest_first([*identity, *_record_strings(owned)])
 
     # Their offers and needs leave the matching (live matches are cancelled and the other
@@ -176,7 +177,7 @@ def erase_account(user: User) -> None:
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None
-    user.erased_at = timezone.now()
+    user.erased_at = user.erased_at or timezone.now()
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
@@ -261,11 +262,14 @@ def _scrub_admin_log(user: User, owned: dict, identity: list[str], replacement: 
                 content_type=ContentType.objects.get_for_model(model),
                 object_id__in=[str(r.pk) for r in records],
             ).update(object_repr=f"{model._meta.verbose_name} {SCRUBBED}")
+    # People are named in lines about accounts, memberships and initiatives (an inline
+    # membership is logged on its initiative); elsewhere a short name would only hit words.
+    about_people = [ContentType.objects.get_for_model(m) for m in (User, Membership, Organisation)]
     for text in identity:
         for field in ("object_repr", "change_message"):
-            LogEntry.objects.filter(**{f"{field}__contains": text}).update(
-                **{field: Replace(F(field), Value(text), Value(replacement))}
-            )
+            LogEntry.objects.filter(
+                content_type__in=about_people, **{f"{field}__contains": text}
+            ).update(**{field: Replace(F(field), Value(text), Value(replacement))})
 
 
 def _delete_sessions(user: User) -> None:
