@@ -329,6 +329,7 @@ class GoodsNeedMapApi(_GoodsNeedApi, common.RecordGeoJsonApi):
 
 class DonationOfferMapApi(_DonationOfferApi, common.RecordGeoJsonApi):
     serializer_class = DonationOfferGeoSerializer
+    prefetch_related = ()  # map features carry no pickup windows
 
 
 GoodsNeedWithdrawApi, GoodsNeedPublishApi = common.transition_views(

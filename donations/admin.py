@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from donations.models import Category, DonationOffer, GoodsNeed
+from donations.models import Category, DonationOffer, GoodsNeed, PickupWindow
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("slug", "parent", "name_de", "name_en")
-    search_fields = ("slug", "name_de", "name_en")
+    list_display = ("slug", "parent", "name_de", "name_en", "name_uk", "name_ar", "attributes")
+    search_fields = ("slug", "name_de", "name_en", "name_uk", "name_ar")
+    list_filter = ("parent",)
 
 
 class GoodsAdmin(GISModelAdmin):
@@ -31,6 +32,12 @@ class GoodsNeedAdmin(GoodsAdmin):
     )
 
 
+class PickupWindowInline(admin.TabularInline):
+    model = PickupWindow
+    extra = 0
+
+
 @admin.register(DonationOffer)
 class DonationOfferAdmin(GoodsAdmin):
     list_display = ("title", "donor", "category", "quantity", "quantity_open", "status", "district")
+    inlines = [PickupWindowInline]
