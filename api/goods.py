@@ -399,10 +399,8 @@ class GoodsNeedImportApi(imports.CsvImportApi):
     import_service = import_goods_needs
 
     def attribute_names(self) -> list[str]:
-        names = {
-            n for names in Category.objects.values_list("attributes", flat=True) for n in names
-        }
-        return sorted(names)
+        per_category = Category.objects.values_list("attributes", flat=True)
+        return sorted({name for names in per_category for name in names})
 
     def get_columns(self) -> imports.CsvColumns:
         return imports.CsvColumns(
