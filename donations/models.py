@@ -62,17 +62,13 @@ class GoodsBase(PlacedModel, LifecycleModel):
     class Meta:
         abstract = True
 
-    def request_matching(self) -> None:
-        from donations.services import request_matching
-
-        request_matching(self)
-
     def __str__(self) -> str:
         return f"{self.title} ({self.quantity_open}/{self.quantity})"
 
 
 class GoodsNeed(GoodsBase):
     ORGANISATION_FIELD = "organisation"
+    MATCHING_TASK = "match_goods_need"
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="goods_needs"
@@ -112,6 +108,7 @@ class Condition(models.TextChoices):
 
 class DonationOffer(GoodsBase):
     OWNER_FIELD = "donor"
+    MATCHING_TASK = "match_donation_offer"
 
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="donation_offers"

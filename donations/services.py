@@ -18,27 +18,8 @@ from donations.models import (
     PickupWindow,
     Status,
 )
-from geo.models import GeocodeStatus
 from geo.services import apply_placement, place_address
 from lifecycle.services import update_record
-
-
-def request_matching(record: GoodsNeed | DonationOffer) -> None:
-    """Mark the record for matching and enqueue it once the transaction commits.
-
-    The flag is the source of truth; the task message is only a fast path (the sweep finds
-    flagged records whose message was lost).
-    """
-    from workers import tasks
-
-    type(record).objects.filter(pk=record.pk).update(needs_matching=True)
-    if record.geocode_status == GeocodeStatus.PENDING_REFINEMENT:
-        transaction.on_commit(
-            lambda: tasks.refine_location.delay(record._meta.label_lower, record.pk)
-        )
-        return
-    task = tasks.match_goods_need if isinstance(record, GoodsNeed) else tasks.match_donation_offer
-    transaction.on_commit(lambda: task.delay(record.pk))
 
 
 def _check_attributes(category: Category, attributes: dict) -> dict:
@@ -229,7 +210,7 @@ def _save_new(record, user: User, latitude: float | None, longitude: float | Non
     record._history_user = user
     record.save()
     if record.status == Status.OPEN:
-        request_matching(record)
+        record.request_matching()
     return record
 
 

@@ -129,11 +129,6 @@ class HousingOffer(PlacedModel, LifecycleModel):
                 {"available_until": _("The flat cannot be free until before it is free from.")}
             )
 
-    def request_matching(self) -> None:
-        from housing.services import request_matching
-
-        request_matching(self)
-
 
 class HousingNeed(PlacedModel, LifecycleModel):
     """A household looking for a flat, posted by an initiative on the household's behalf.
@@ -218,11 +213,6 @@ class HousingNeed(PlacedModel, LifecycleModel):
     @property
     def occupants(self) -> int:
         return self.adults + self.children
-
-    def request_matching(self) -> None:
-        from housing.services import request_matching
-
-        request_matching(self)
 
     def scrubbed_values(self) -> dict:
         return {**super().scrubbed_values(), "household_notes": ""}

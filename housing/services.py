@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import active_organisations_of
-from geo.models import GeocodeStatus
 from geo.services import apply_placement, place_address
 from housing.models import EARLIEST_DATE, HousingNeed, HousingOffer
 from lifecycle.services import update_record
@@ -20,21 +19,6 @@ from lifecycle.states import Status
 PAST_TOLERANCE = timedelta(days=92)
 # Nobody plans a flat or a move more than a few years ahead; further is a typo too.
 FUTURE_LIMIT = timedelta(days=3 * 366)
-
-
-def request_matching(record: HousingOffer | HousingNeed) -> None:
-    """Mark the record for matching.
-
-    There is no housing engine yet: the flag is what it will pick up (and the sweep can find).
-    A street address still waiting for the remote geocoder is refined after commit, as for
-    goods, so the record is placed exactly before any engine sees it.
-    """
-    from workers import tasks
-
-    type(record).objects.filter(pk=record.pk).update(needs_matching=True)
-    if record.geocode_status == GeocodeStatus.PENDING_REFINEMENT:
-        label, pk = record._meta.label_lower, record.pk
-        transaction.on_commit(lambda: tasks.refine_location.delay(label, pk))
 
 
 def _check_dates(record: HousingOffer | HousingNeed, names: set[str], today: date) -> None:
@@ -91,7 +75,7 @@ def _save_new(record, user: User, latitude: float | None, longitude: float | Non
     record._history_user = user
     record.save()
     if record.status == Status.OPEN:
-        request_matching(record)
+        record.request_matching()
     return record
 
 

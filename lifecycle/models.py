@@ -8,7 +8,13 @@ from lifecycle.states import Status
 # Fields that hold personal data and are therefore kept out of the change history: the
 # history says that the address changed, never what it was, so erasure and retention only
 # have to scrub the live row.
-PERSONAL_FIELDS_NOT_IN_HISTORY = ["address", "point", "approx_point", "description"]
+PERSONAL_FIELDS_NOT_IN_HISTORY = [
+    "address",
+    "point",
+    "approx_point",
+    "description",
+    "household_notes",
+]
 
 
 class LifecycleModel(models.Model):
@@ -25,6 +31,9 @@ class LifecycleModel(models.Model):
     # Offers of goods and flats and the needs initiatives post are listed publicly (without
     # exact place or contact); a volunteer's profile or a household's need is not.
     BROWSABLE = True
+    # Name of the task in workers.tasks that matches one record of this kind, given its id;
+    # None while the kind has no engine (the flag then waits for it).
+    MATCHING_TASK: str | None = None
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
@@ -60,6 +69,11 @@ class LifecycleModel(models.Model):
         if self.OWNER_FIELD:
             return getattr(self, self.OWNER_FIELD)
         return self.created_by
+
+    def request_matching(self) -> None:
+        from lifecycle.services import request_matching
+
+        request_matching(self)
 
     def contact_details(self) -> dict:
         """How to reach whoever answers for the record (shown only to those entitled)."""

@@ -58,14 +58,29 @@ def transition(record: LifecycleModel, target: str, *, actor=None, reason: str =
 
             release_matches_of(locked, actor=actor, reason=reason or target)
         elif target == Status.OPEN:
-            _request_matching(locked)
+            locked.request_matching()
         return locked
 
 
-def _request_matching(record: LifecycleModel) -> None:
-    request = getattr(record, "request_matching", None)
-    if request is not None:
-        request()
+def request_matching(record: LifecycleModel) -> None:
+    """Mark the record for matching and enqueue its work once the transaction commits.
+
+    The flag is the source of truth; the task message is only a fast path (the sweep finds
+    flagged records whose message was lost). A street address still waiting for the remote
+    geocoder is refined first; the refinement asks for matching again when it is done.
+    """
+    from geo.models import GeocodeStatus
+    from workers import tasks
+
+    model = type(record)
+    model.objects.filter(pk=record.pk).update(needs_matching=True)
+    record.needs_matching = True
+    label, pk = record._meta.label_lower, record.pk
+    if getattr(record, "geocode_status", None) == GeocodeStatus.PENDING_REFINEMENT:
+        transaction.on_commit(lambda: tasks.refine_location.delay(label, pk))
+    elif model.MATCHING_TASK:
+        task = getattr(tasks, model.MATCHING_TASK)
+        transaction.on_commit(lambda: task.delay(pk))
 
 
 def withdraw(record: LifecycleModel, *, actor, reason: str = "") -> LifecycleModel:
@@ -173,7 +188,7 @@ def update_record(
     for name, value in relations.items():
         getattr(locked, name).set(value)
     if locked.status in MATCHABLE_STATUSES:
-        _request_matching(locked)
+        locked.request_matching()
     return locked
 
 

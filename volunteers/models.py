@@ -79,11 +79,6 @@ class VolunteerProfile(PlacedModel, LifecycleModel):
     def __str__(self) -> str:
         return f"Volunteer profile of user {self.user_id}"
 
-    def request_matching(self) -> None:
-        """Mark the profile for matching; the engine for volunteers picks it up later."""
-        type(self).objects.filter(pk=self.pk).update(needs_matching=True)
-        self.needs_matching = True
-
     def scrub_related(self) -> None:
         # When someone is away says when their home is empty; the weekly slots, skills and
         # languages stay for statistics of what kind of help is available.
@@ -189,11 +184,6 @@ class VolunteerNeed(PlacedModel, LifecycleModel):
         start_of_today = timezone.make_aware(datetime.combine(today, time.min))
         shifts = Shift.objects.filter(need=OuterRef("pk"))
         return Q(Exists(shifts)) & ~Q(Exists(shifts.filter(end__gte=start_of_today)))
-
-    def request_matching(self) -> None:
-        """Mark the need for matching; the engine for volunteers picks it up later."""
-        type(self).objects.filter(pk=self.pk).update(needs_matching=True)
-        self.needs_matching = True
 
     def export_data(self) -> dict:
         data = super().export_data()

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from donations.models import DonationOffer, GoodsNeed
-from geo.models import GeocodeStatus
+from geo.models import GeocodeStatus, PlacedModel
+from lifecycle.services import lifecycle_models
 from notifications.models import Notification
 
 BATCH = 1000
@@ -25,11 +26,11 @@ def sweep_pending() -> dict[str, int]:
     settled = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
     counts: dict[str, int] = {}
 
+    # Kinds the engine matches; the others keep their flag until their engine exists.
     for model, task in (
         (GoodsNeed, tasks.match_goods_need),
         (DonationOffer, tasks.match_donation_offer),
     ):
-        label = model._meta.label_lower
         ids = model.objects.filter(
             needs_matching=True,
             updated_at__lt=settled,
@@ -37,8 +38,12 @@ def sweep_pending() -> dict[str, int]:
         ).values_list("pk", flat=True)[:BATCH]
         for pk in ids:
             task.delay(pk)
-        counts[f"match:{label}"] = len(ids)
+        counts[f"match:{model._meta.label_lower}"] = len(ids)
 
+    for model in lifecycle_models():
+        if not issubclass(model, PlacedModel):
+            continue
+        label = model._meta.label_lower
         refine_ids = model.objects.filter(
             geocode_status=GeocodeStatus.PENDING_REFINEMENT, updated_at__lt=settled
         ).values_list("pk", flat=True)[:BATCH]
