@@ -26,7 +26,7 @@ from accounts import privacy, selectors, services
 from accounts.models import Membership, Organisation, Role, User
 from api.common import UserLanguageMixin, path
 from api.errors import call_service
-from api.throttles import LoginRateThrottle, WriteRateThrottle
+from api.throttles import LoginRateThrottle, PasswordCheckRateThrottle, WriteRateThrottle
 
 REGISTER_DONOR = {
     "username": "david",
@@ -373,7 +373,7 @@ class MeEraseApi(UserLanguageMixin, generics.GenericAPIView):
     """Erase your account: your offers are withdrawn and lose their personal data, your
     account is anonymised and you are logged out everywhere. This cannot be undone."""
 
-    throttle_classes = [WriteRateThrottle]
+    throttle_classes = [PasswordCheckRateThrottle]
     serializer_class = EraseSerializer
 
     @extend_schema(

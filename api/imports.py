@@ -2,7 +2,7 @@
 
 A kind's import view subclasses `CsvImportApi`, names its columns and maps one row to the
 input of its single-create serializer; each row is then checked by that serializer and written
-by an all-or-nothing service (`donations.imports.create_all_or_nothing`, which raises
+by an all-or-nothing service (`lifecycle.imports.create_all_or_nothing`, which raises
 `RowsRejected`), so a file is held to exactly the rules of the form, and a file with one bad
 row writes nothing.
 
@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from api.common import UserLanguageMixin
 from api.throttles import WriteRateThrottle
-from donations.imports import RowsRejected
+from lifecycle.imports import RowsRejected
 
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_ROWS = 1000

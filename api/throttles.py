@@ -14,3 +14,10 @@ class WriteRateThrottle(UserRateThrottle):
 
 class LoginRateThrottle(AnonRateThrottle):
     scope = "login"
+
+
+class PasswordCheckRateThrottle(UserRateThrottle):
+    """Endpoints that check the user's password again (erasure): few tries, so a stolen token
+    cannot be used to guess the password."""
+
+    scope = "password_check"

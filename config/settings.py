@@ -152,6 +152,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="20/min"),
         "writes": env("THROTTLE_WRITES", default="120/min"),
+        "password_check": env("THROTTLE_PASSWORD_CHECK", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

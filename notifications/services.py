@@ -156,6 +156,12 @@ def deliver(notification_id: int) -> str:
     mine = Notification.objects.filter(
         pk=notification_id, status=Notification.Status.SENDING, claimed_at=now
     )
+    recipient = notification.recipient
+    if not (recipient.is_active and recipient.email):
+        # An erased or deactivated account: there is nobody to write to, and retrying will
+        # not change that. The failed row shows coordinators that the message went nowhere.
+        mine.update(status=Notification.Status.FAILED, last_error="recipient has no address")
+        return "undeliverable"
     try:
         render_email(notification).send(fail_silently=False)
     except (SMTPException, OSError) as exc:

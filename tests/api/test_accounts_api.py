@@ -378,3 +378,17 @@ def test_me_refuses_what_cannot_be_changed(donor, change, field):
     donor.refresh_from_db()
     assert (donor.role, donor.username, donor.first_name) == (Role.DONOR, "david", donor.first_name)
     assert donor.first_name != "X"
+
+
+@pytest.mark.django_db
+def test_guessing_the_password_for_erasure_is_throttled_and_erases_nothing():
+    cache.clear()
+    user = UserFactory(username="ruth")
+    client = client_for(user)
+    codes = [
+        client.post("/api/v1/me/erase/", {"password": f"guess {i}"}, format="json").status_code
+        for i in range(6)
+    ]
+    assert codes == [400] * 5 + [429]
+    user.refresh_from_db()
+    assert user.is_active and user.username == "ruth" and user.erased_at is None

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from tests.api.access import World
 from tests.conftest import client_for
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
+from tests.housing.factories import HousingNeedFactory, HousingOfferFactory
+from tests.volunteers.factories import VolunteerNeedFactory, VolunteerProfileFactory
 
 streets = st.builds(
     lambda name, number: f"{name}straße {number}",
@@ -24,25 +26,34 @@ latitudes = st.floats(min_value=51.25, max_value=51.45).map(lambda v: round(v, 6
 longitudes = st.floats(min_value=12.20, max_value=12.55).map(lambda v: round(v, 6))
 
 
-def _goods_need(world, owner_role, address, lat, lon):
-    return GoodsNeedFactory(
-        organisation=world.initiative,
-        created_by=world.users["member"],
-        address=address,
-        lat=lat,
-        lon=lon,
-    )
+def _of_initiative(factory):
+    def make(world, owner_role, address, lat, lon):
+        return factory(
+            organisation=world.initiative,
+            created_by=world.users["member"],
+            address=address,
+            lat=lat,
+            lon=lon,
+        )
+
+    return make
 
 
-def _donation_offer(world, owner_role, address, lat, lon):
-    return DonationOfferFactory(donor=world.users["donor"], address=address, lat=lat, lon=lon)
+def _owned_by(factory, field):
+    def make(world, owner_role, address, lat, lon):
+        return factory(**{field: world.users[owner_role]}, address=address, lat=lat, lon=lon)
+
+    return make
 
 
-# url prefix → (how to make a record with the given personal data, its owner's role,
-# roles that see it in public form)
+# url prefix → (how to make a record with the given personal data, its owner's role)
 KINDS = {
-    "goods-needs": (_goods_need, "member"),
-    "donation-offers": (_donation_offer, "donor"),
+    "goods-needs": (_of_initiative(GoodsNeedFactory), "member"),
+    "donation-offers": (_owned_by(DonationOfferFactory, "donor"), "donor"),
+    "volunteer-needs": (_of_initiative(VolunteerNeedFactory), "member"),
+    "volunteer-profiles": (_owned_by(VolunteerProfileFactory, "user"), "volunteer"),
+    "housing-needs": (_of_initiative(HousingNeedFactory), "member"),
+    "housing-offers": (_owned_by(HousingOfferFactory, "landlord"), "landlord"),
 }
 NOT_ENTITLED = ["donor", "landlord", "volunteer", "member", "other_member"]
 
@@ -60,7 +71,7 @@ def _numbers(value):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60,
+    max_examples=90,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

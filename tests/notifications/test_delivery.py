@@ -67,3 +67,12 @@ def test_a_claim_abandoned_by_a_dead_worker_is_taken_over(row, sink, settings):
         claimed_at=timezone.now() - timezone.timedelta(seconds=301)
     )
     assert deliver(row.pk) == "sent"
+
+
+def test_a_message_to_an_erased_account_is_failed_at_once_and_not_sent(row, sink):
+    row.recipient.email, row.recipient.is_active = "", False
+    row.recipient.save()
+    assert deliver(row.pk) == "undeliverable"
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED and sink.received() == []
+    assert deliver(row.pk) == "not-pending"
