@@ -201,8 +201,22 @@ class EraseSerializer(serializers.Serializer):
 
 
 class TokenLoginApi(ObtainAuthToken):
+    """Exchange username and password for an API token (send it as `Authorization: Token …`)."""
+
     throttle_classes = [LoginRateThrottle]
     permission_classes = [AllowAny]
+
+    @extend_schema(
+        examples=[
+            OpenApiExample(
+                "Demo coordinator",
+                value={"username": "koordination", "password": "willkommen-demo"},
+                request_only=True,
+            )
+        ]
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class RegisterApi(UserLanguageMixin, generics.GenericAPIView):

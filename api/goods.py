@@ -6,7 +6,7 @@ from datetime import date
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -453,7 +453,16 @@ class GoodsNeedImportApi(imports.CsvImportApi):
         return attributes
 
     @extend_schema(
-        request={"multipart/form-data": GoodsNeedImportFormSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                GoodsNeedImportFormSerializer,
+                examples=[
+                    OpenApiExample(
+                        "A file with two needs", value={"file": NEEDS_CSV}, request_only=True
+                    )
+                ],
+            )
+        },
         responses={
             201: imports.ImportResultSerializer,
             400: OpenApiResponse(
@@ -473,7 +482,6 @@ class GoodsNeedImportApi(imports.CsvImportApi):
             ),
         },
         examples=[
-            OpenApiExample("A file with two needs", value={"file": NEEDS_CSV}, request_only=True),
             OpenApiExample("Created", value={"created": 2, "ids": [41, 42]}, response_only=True),
         ],
     )

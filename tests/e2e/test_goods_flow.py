@@ -126,10 +126,6 @@ def test_redis_losing_its_queue_loses_nothing(processes, broker, sink, initiativ
     assert len(sink.received()) == 2
     assert len({m["Message-ID"] for m in messages}) == 2
     assert Match.objects.count() == 1
-    assert sweep_pending() == {
-        "match:donations.goodsneed": 0,
-        "refine:donations.goodsneed": 0,
-        "match:donations.donationoffer": 0,
-        "refine:donations.donationoffer": 0,
-        "deliver": 0,
-    }
+    left = sweep_pending()
+    assert {"match:donations.goodsneed", "deliver"} <= set(left)
+    assert set(left.values()) == {0}
