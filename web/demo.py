@@ -1,16 +1,18 @@
-"""A realistic Leipzig demo: initiatives, donors, goods needs and donation offers.
+"""A realistic Leipzig demo: initiatives, donors, goods, volunteers and housing.
 
 Everything is keyed by something stable (usernames, organisation names, and (owner, title) for
 needs and offers) and created only if missing, so loading twice creates nothing new and never
-overwrites what a person changed since. Needs and offers go through the same services as real
-ones: they are geocoded by the gazetteer and queued for matching once the transaction commits.
+overwrites what a person changed since. Records go through the same services as real ones: they
+are geocoded by the gazetteer and queued for matching once the transaction commits.
+
+This module is the entry point and holds the people, initiatives and goods; the volunteers are
+in web/demo_volunteers.py, the flats and households in web/demo_housing.py.
 
 The names, organisations and addresses are invented; any likeness to real ones is chance.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -25,31 +27,62 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from donations.models import Category, Condition, DonationOffer, GoodsNeed
 from donations.services import create_donation_offer, create_goods_need
+from housing.models import HousingNeed, HousingOffer
 from matching.models import Match
+from volunteers.models import (
+    AvailabilitySlot,
+    AwayPeriod,
+    Shift,
+    VolunteerNeed,
+    VolunteerProfile,
+)
+from web.demo_base import (
+    CONNEWITZ,
+    DEMO_PASSWORD,
+    FRAUENCAFE,
+    GENOSSENSCHAFT,
+    LERNBRUECKE,
+    SALAM,
+    SHELTER,
+    SONIASHNYK,
+    DemoReport,
+    DemoUser,
+)
+from web.demo_housing import LANDLORDS, load_housing
+from web.demo_volunteers import VOLUNTEERS, load_volunteers
 
-DEMO_PASSWORD = "willkommen-demo"
 ADMIN_URL = "http://localhost:8000/admin/"
 API_DOCS_URL = "http://localhost:8000/api/v1/docs/"
 
 COORDINATOR_USERNAME = "koordination"
 ADMIN_USERNAME = "admin"
+# The logins the summary suggests for trying each side of the platform: (what the person does,
+# username, an API list that shows them something of their own).
+EXAMPLE_LOGINS = (
+    ("coordinator", COORDINATOR_USERNAME, "matches/"),
+    ("initiative member", "sabine.krueger", "housing-needs/"),
+    ("volunteer", "yuliia.hnatiuk", "volunteer-profiles/"),
+    ("landlord", "bianca.kern", "housing-offers/"),
+    ("donor", "thomas.mueller", "donation-offers/"),
+)
 COORDINATORS_GROUP = "Coordinators"
-# What coordinators may see and change in the admin.
-COORDINATOR_MODELS = (Match, GoodsNeed, DonationOffer, Category, Organisation)
+# What coordinators may see and change in the admin. The rows edited inline (shifts, weekly
+# slots, away periods) need their own permissions, or the admin hides the inlines.
+COORDINATOR_MODELS = (
+    Match,
+    GoodsNeed,
+    DonationOffer,
+    Category,
+    Organisation,
+    VolunteerProfile,
+    AvailabilitySlot,
+    AwayPeriod,
+    VolunteerNeed,
+    Shift,
+    HousingOffer,
+    HousingNeed,
+)
 COORDINATOR_ACTIONS = ("view", "change")
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    first_name: str
-    last_name: str
-    language: str
-    role: str = Role.DONOR
-
-    @property
-    def email(self) -> str:
-        return f"{self.username}@example.org"
 
 
 @dataclass(frozen=True)
@@ -126,14 +159,7 @@ DONORS = (
     DemoUser("marie.lehmann", "Marie", "Lehmann", "de"),
 )
 
-USERS = STAFF + MEMBERS + DONORS
-
-SHELTER = "Gemeinschaftsunterkunft Grünauer Welle"
-SALAM = "Salam Ost – Selbstorganisation von Geflüchteten e.V."
-CONNEWITZ = "Nachbarschaftsnetz Connewitz hilft"
-LERNBRUECKE = "Lernbrücke Gohlis e.V."
-FRAUENCAFE = "Frauencafé Lindenauer Tisch"
-SONIASHNYK = "Soniashnyk – Ukrainische Nachbarschaftshilfe Schönefeld"
+USERS = STAFF + MEMBERS + DONORS + VOLUNTEERS + LANDLORDS
 
 ORGANISATIONS = (
     DemoOrganisation(
@@ -159,6 +185,13 @@ ORGANISATIONS = (
         SONIASHNYK,
         "soniashnyk@example.org",
         (("iryna.kovalenko", True), ("dmytro.shevchuk", False)),
+    ),
+    # The landlord of the cooperative's flats (web/demo_housing.py) is its staff member.
+    DemoOrganisation(
+        GENOSSENSCHAFT,
+        "vermietung@parkblick-leipzig.example.org",
+        (("bianca.kern", True),),
+        kind=OrganisationKind.HOUSING_COMPANY,
     ),
 )
 
@@ -636,25 +669,19 @@ OFFERS = (
 )
 
 
-@dataclass
-class DemoReport:
-    created: Counter = field(default_factory=Counter)
-    present: Counter = field(default_factory=Counter)
-    # (username, role, preferred language, API token) of every demo user.
-    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+def load_demo(
+    today: date | None = None, *, grant_coordinator_permissions: bool = False
+) -> DemoReport:
+    """Create whatever of the demo is missing; return what was created and what was there.
 
-    def count(self, kind: str, created: bool) -> None:
-        (self.created if created else self.present)[kind] += 1
-
-
-def load_demo(today: date | None = None) -> DemoReport:
-    """Create whatever of the demo is missing; return what was created and what was there."""
+    `grant_coordinator_permissions` adds the demo's permissions that an existing Coordinators
+    group lacks (e.g. for kinds of records added after the group was made); none are removed.
+    """
     today = today or timezone.localdate()
     report = DemoReport()
     try:
         with transaction.atomic():
-            _load(report, today)
+            _load(report, today, grant_coordinator_permissions)
     except BrokerError as exc:
         # Raised by the matching messages sent after the commit: the data is saved and flagged
         # for matching, so the periodic sweep enqueues it once the broker is back.
@@ -664,8 +691,8 @@ def load_demo(today: date | None = None) -> DemoReport:
     return report
 
 
-def _load(report: DemoReport, today: date) -> None:
-    group = _coordinators_group(report)
+def _load(report: DemoReport, today: date, grant_coordinator_permissions: bool) -> None:
+    group = _coordinators_group(report, grant_coordinator_permissions)
     users = {spec.username: _user(spec, group, report) for spec in USERS}
     organisations = {spec.name: _organisation(spec, users, report) for spec in ORGANISATIONS}
     categories = {c.slug: c for c in Category.objects.all()}
@@ -675,18 +702,31 @@ def _load(report: DemoReport, today: date) -> None:
         )
     for offer in OFFERS:
         _offer(offer, users[offer.username], categories, report)
+    load_volunteers(users, organisations, today, report)
+    load_housing(users, organisations, today, report)
     for spec in USERS:
         user = users[spec.username]
         token, _created = Token.objects.get_or_create(user=user)
         report.accounts.append((user.username, user.role, user.preferred_language, token.key))
 
 
-def _coordinators_group(report: DemoReport) -> Group:
+def _coordinators_group(report: DemoReport, grant: bool) -> Group:
     group, created = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     report.count("groups", created)
-    if created:
-        # Only a new group gets its permissions: an admin may have changed them since.
-        group.permissions.set(coordinator_permissions())
+    permissions = coordinator_permissions()
+    if created or grant:
+        group.permissions.add(*permissions)
+        return group
+    # Only a new group gets its permissions unasked: an admin may have removed some since on
+    # purpose. Say what is missing (typically kinds of records newer than the group).
+    have = set(group.permissions.values_list("pk", flat=True))
+    missing = sorted(p.codename for p in permissions if p.pk not in have)
+    if missing:
+        report.warnings.append(
+            f"The existing {COORDINATORS_GROUP} group lacks {len(missing)} of the demo's "
+            f"permissions ({', '.join(missing[:4])}{', …' if len(missing) > 4 else ''}). "
+            "Add them in the admin, or run `manage.py load_demo --grant-coordinator-permissions`."
+        )
     return group
 
 

@@ -1,20 +1,33 @@
-"""The Leipzig demo: idempotent, placed, and usable by the coordinator.
+"""The Leipzig demo: idempotent, placed, valid, and usable by coordinators and every side.
 
 The services queue matching with transaction.on_commit; inside these (non-transactional) tests
 the commit never happens, so no message reaches Redis.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from donations.models import Category, DonationOffer, GoodsNeed, Status
 from geo.models import GeocodeStatus
-from web import demo
+from housing.models import HousingNeed, HousingOffer
+from volunteers.models import (
+    AvailabilitySlot,
+    AwayPeriod,
+    Shift,
+    Skill,
+    VolunteerNeed,
+    VolunteerProfile,
+)
+from web import demo, demo_housing, demo_volunteers
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +40,23 @@ def _counts() -> dict[str, int]:
         "needs": GoodsNeed.objects.count(),
         "offers": DonationOffer.objects.count(),
         "tokens": Token.objects.count(),
+        "volunteers": VolunteerProfile.objects.count(),
+        "slots": AvailabilitySlot.objects.count(),
+        "away_periods": AwayPeriod.objects.count(),
+        "volunteer_needs": VolunteerNeed.objects.count(),
+        "shifts": Shift.objects.count(),
+        "housing_offers": HousingOffer.objects.count(),
+        "housing_needs": HousingNeed.objects.count(),
     }
+
+
+def _volunteer_and_housing_records() -> list:
+    return [
+        *VolunteerProfile.objects.all(),
+        *VolunteerNeed.objects.all(),
+        *HousingOffer.objects.all(),
+        *HousingNeed.objects.all(),
+    ]
 
 
 def _load(*args) -> str:
@@ -45,6 +74,12 @@ def test_loading_twice_creates_nothing_new():
     assert counts["needs"] == len(demo.NEEDS)
     assert counts["offers"] == len(demo.OFFERS)
     assert counts["tokens"] == len(demo.USERS)
+    assert counts["volunteers"] == len(demo_volunteers.PROFILES)
+    assert counts["volunteer_needs"] == len(demo_volunteers.VOLUNTEER_NEEDS)
+    assert counts["shifts"] == sum(len(n.shifts) for n in demo_volunteers.VOLUNTEER_NEEDS)
+    assert counts["slots"] == sum(len(p.availability) for p in demo_volunteers.PROFILES)
+    assert counts["housing_offers"] == len(demo_housing.FLATS)
+    assert counts["housing_needs"] == len(demo_housing.HOUSEHOLDS)
     assert first.warnings == []
     assert sum(first.present.values()) == 0
 
@@ -53,6 +88,11 @@ def test_loading_twice_creates_nothing_new():
     assert sum(second.created.values()) == 0
     assert second.present["needs"] == len(demo.NEEDS)
     assert second.present["offers"] == len(demo.OFFERS)
+    assert second.present["volunteers"] == len(demo_volunteers.PROFILES)
+    assert second.present["volunteer_needs"] == len(demo_volunteers.VOLUNTEER_NEEDS)
+    assert second.present["housing_offers"] == len(demo_housing.FLATS)
+    assert second.present["housing_needs"] == len(demo_housing.HOUSEHOLDS)
+    assert second.warnings == []
     assert [a[3] for a in second.accounts] == [a[3] for a in first.accounts]  # same tokens
 
 
@@ -74,6 +114,31 @@ def test_reloading_keeps_what_people_changed():
     assert (need.quantity, need.status) == (20, Status.WITHDRAWN)
 
 
+def test_reloading_keeps_changed_volunteer_and_housing_records():
+    demo.load_demo()
+    profile = VolunteerProfile.objects.get(user__username="tobias.kraus")
+    VolunteerProfile.objects.filter(pk=profile.pk).update(travel_radius_km=3)
+    profile.availability.all().delete()
+    need = VolunteerNeed.objects.get(title="Kleiderspenden sortieren")
+    need.shifts.all()[0].delete()
+    flat = HousingOffer.objects.get(title="1-Raum-Wohnung in Gohlis")
+    HousingOffer.objects.filter(pk=flat.pk).update(warm_rent=Decimal("450"))
+    household = HousingNeed.objects.get(title="Junges Paar mit Hund")
+    HousingNeed.objects.filter(pk=household.pk).update(status=Status.WITHDRAWN)
+
+    report = demo.load_demo()
+
+    assert sum(report.created.values()) == 0
+    profile.refresh_from_db()
+    assert profile.travel_radius_km == 3
+    assert not profile.availability.exists()
+    assert need.shifts.count() == 1
+    flat.refresh_from_db()
+    assert flat.warm_rent == Decimal("450")
+    household.refresh_from_db()
+    assert household.status == Status.WITHDRAWN
+
+
 def test_command_prints_summary_accounts_and_tokens():
     first = _load()
     assert demo.DEMO_PASSWORD in first
@@ -83,9 +148,16 @@ def test_command_prints_summary_accounts_and_tokens():
         user = User.objects.get(username=spec.username)
         assert spec.username in first
         assert Token.objects.get(user=user).key in first
+    for label, username, endpoint in demo.EXAMPLE_LOGINS:
+        assert f"{label}: {username}" in " ".join(first.split())
+        assert f"/api/v1/{endpoint}" in first
     second = _load()
-    needs_line = next(line for line in second.splitlines() if line.strip().startswith("needs"))
-    assert needs_line.split()[1:] == ["0", str(len(demo.NEEDS))]
+    lines = {line.split()[0]: line.split()[1:] for line in second.splitlines() if line.strip()}
+    assert lines["needs"] == ["0", str(len(demo.NEEDS))]
+    assert lines["volunteers"] == ["0", str(len(demo_volunteers.PROFILES))]
+    assert lines["volunteer_needs"] == ["0", str(len(demo_volunteers.VOLUNTEER_NEEDS))]
+    assert lines["housing_offers"] == ["0", str(len(demo_housing.FLATS))]
+    assert lines["housing_needs"] == ["0", str(len(demo_housing.HOUSEHOLDS))]
 
 
 def test_command_refuses_production_without_force(settings):
@@ -115,10 +187,48 @@ def test_coordinator_can_use_the_admin(client):
     assert admin.is_superuser and admin.is_staff
 
 
+@pytest.mark.parametrize(
+    "model", ["volunteerprofile", "volunteerneed", "housingoffer", "housingneed"]
+)
+def test_coordinator_sees_volunteers_and_housing_in_the_admin(client, model):
+    demo.load_demo()
+    coordinator = User.objects.get(username=demo.COORDINATOR_USERNAME)
+    app = "housing" if model.startswith("housing") else "volunteers"
+    assert coordinator.has_perm(f"{app}.view_{model}")
+    assert coordinator.has_perm(f"{app}.change_{model}")
+    assert not coordinator.has_perm(f"{app}.delete_{model}")
+    assert coordinator.has_perm("volunteers.change_shift")  # the inline rows of a need
+
+    assert client.login(username=demo.COORDINATOR_USERNAME, password=demo.DEMO_PASSWORD)
+    assert client.get(f"/admin/{app}/{model}/").status_code == 200
+    record = {
+        "volunteerprofile": VolunteerProfile,
+        "volunteerneed": VolunteerNeed,
+        "housingoffer": HousingOffer,
+        "housingneed": HousingNeed,
+    }[model].objects.first()
+    assert client.get(f"/admin/{app}/{model}/{record.pk}/change/").status_code == 200
+
+
+def test_existing_coordinators_group_keeps_its_permissions_unless_asked():
+    group = Group.objects.create(name=demo.COORDINATORS_GROUP)
+    old = [p for p in demo.coordinator_permissions() if p.content_type.app_label == "donations"]
+    group.permissions.set(old)
+
+    report = demo.load_demo()
+
+    assert set(group.permissions.all()) == set(old)
+    assert any("--grant-coordinator-permissions" in w for w in report.warnings)
+
+    _load("--grant-coordinator-permissions")
+    assert set(group.permissions.all()) == set(demo.coordinator_permissions())
+    assert demo.load_demo().warnings == []
+
+
 def test_initiatives_have_active_members_with_mixed_languages():
     demo.load_demo()
     languages = set()
-    for organisation in Organisation.objects.all():
+    for organisation in Organisation.objects.filter(kind=OrganisationKind.INITIATIVE):
         memberships = Membership.objects.filter(organisation=organisation)
         assert 1 <= memberships.count() <= 2
         assert all(m.status == Membership.Status.ACTIVE for m in memberships)
@@ -166,3 +276,126 @@ def test_demo_uses_existing_categories():
     slugs = set(Category.objects.values_list("slug", flat=True))
     assert {n.category for n in demo.NEEDS} <= slugs
     assert {o.category for o in demo.OFFERS} <= slugs
+
+
+def test_shown_logins_work_with_the_demo_password(client):
+    demo.load_demo()
+    api = APIClient()
+    for _label, username, endpoint in demo.EXAMPLE_LOGINS:
+        assert client.login(username=username, password=demo.DEMO_PASSWORD), username
+        client.logout()
+        login = APIClient().post(
+            "/api/v1/auth/token/", {"username": username, "password": demo.DEMO_PASSWORD}
+        )
+        assert login.status_code == 200, username
+        token = Token.objects.get(user__username=username)
+        assert login.json()["token"] == token.key
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = api.get(f"/api/v1/{endpoint}")
+        assert response.status_code == 200, (username, endpoint)
+        if endpoint != "matches/":  # matches come from the worker after the commit
+            assert response.json()["count"] >= 1, (username, endpoint)
+    roles = {
+        username: User.objects.get(username=username).role for _, username, _ in demo.EXAMPLE_LOGINS
+    }
+    assert {Role.VOLUNTEER, Role.LANDLORD, Role.INITIATIVE_MEMBER, Role.COORDINATOR} <= set(
+        roles.values()
+    )
+
+
+def test_volunteer_and_housing_records_are_placed_valid_and_queued():
+    report = demo.load_demo()
+    assert report.warnings == []
+    records = _volunteer_and_housing_records()
+    assert len(records) >= 40
+    for record in records:
+        assert record.geocode_status == GeocodeStatus.PLACED, record.address
+        assert record.point is not None, record.address
+        assert record.district or record.place, record.address
+        assert record.needs_matching, record
+        assert record.status == Status.OPEN, record
+        record.full_clean()
+    for row in [
+        *AvailabilitySlot.objects.all(),
+        *AwayPeriod.objects.all(),
+        *Shift.objects.all(),
+    ]:
+        row.full_clean()
+
+
+def test_demo_uses_the_shared_skill_list():
+    slugs = set(Skill.objects.values_list("slug", flat=True))
+    used = {s for p in demo_volunteers.PROFILES for s in p.skills}
+    used |= {s for n in demo_volunteers.VOLUNTEER_NEEDS for s in n.skills}
+    assert used <= slugs
+    demo.load_demo()
+    for spec in demo_volunteers.VOLUNTEER_NEEDS:
+        need = VolunteerNeed.objects.get(title=spec.title)
+        assert set(need.required_skills.values_list("slug", flat=True)) == set(spec.skills)
+
+
+def test_volunteers_speak_many_languages_and_live_across_leipzig():
+    demo.load_demo()
+    profiles = VolunteerProfile.objects.select_related("user")
+    assert {p.user.role for p in profiles} == {Role.VOLUNTEER}
+    assert {p.user.preferred_language for p in profiles} == {"de", "en", "uk", "ar"}
+    spoken = {lang["code"] for p in profiles for lang in p.languages}
+    assert {"de", "en", "uk", "ar", "fa", "ru"} <= spoken
+    yuliia = profiles.get(user__username="yuliia.hnatiuk")
+    assert {"code": "uk", "level": "native"} in yuliia.languages
+    assert {"code": "de", "level": "conversational"} in yuliia.languages
+    assert {p.place for p in profiles} == {"Leipzig"}
+    assert len({p.district for p in profiles}) >= 8
+    assert all(p.availability.exists() and p.skills.exists() for p in profiles)
+    assert 1 <= profiles.filter(away_periods__isnull=False).distinct().count() <= 3
+    needs = VolunteerNeed.objects.select_related("organisation")
+    assert {n.organisation.name for n in needs} == {
+        o.name for o in demo.ORGANISATIONS if o.kind == OrganisationKind.INITIATIVE
+    }
+    assert needs.filter(languages__contains=["ar"]).exists()
+    assert needs.filter(languages__contains=["uk"]).exists()
+
+
+def test_flats_and_households_in_and_around_leipzig():
+    demo.load_demo()
+    flats = HousingOffer.objects.all()
+    outside = set(flats.exclude(place="Leipzig").values_list("place", flat=True))
+    assert outside == {"Markkleeberg", "Taucha", "Borna"}
+    districts = set(flats.filter(place="Leipzig").values_list("district", flat=True))
+    assert len(districts) >= 6
+    assert flats.filter(step_free=True, lift=True).exists()
+    assert flats.filter(pets_allowed=True).count() >= 2
+    assert flats.filter(available_until__isnull=False).exists()
+    for flat in flats:
+        # Leipzig warm rents: roughly 8 to 15 EUR per m².
+        assert 8 <= flat.warm_rent / flat.size_m2 <= 15, flat.title
+        assert flat.max_occupants <= flat.rooms * 2 + 1, flat.title
+    households = HousingNeed.objects.select_related("organisation")
+    assert {h.organisation.kind for h in households} == {OrganisationKind.INITIATIVE}
+    assert households.filter(needs_step_free=True).count() == 1
+    assert households.filter(has_pets=True).count() == 1
+    assert households.filter(children__gt=0).exists()
+    assert all(h.household_notes for h in households)
+    assert all(400 <= h.rent_ceiling <= 1000 for h in households)
+
+    landlords = User.objects.filter(housing_offers__isnull=False).distinct()
+    assert {u.role for u in landlords} == {Role.LANDLORD}
+    company = Organisation.objects.get(kind=OrganisationKind.HOUSING_COMPANY)
+    staff = Membership.objects.get(organisation=company).user
+    assert staff.housing_offers.count() >= 3
+
+
+def test_volunteer_and_housing_dates_follow_today():
+    # Housing dates are checked against the real date, so "today" stays near it.
+    today = timezone.localdate() + timedelta(days=30)
+    report = demo.load_demo(today=today)
+    assert report.warnings == []
+    for shift in Shift.objects.all():
+        day = timezone.localtime(shift.start).date()
+        assert today < day <= today + timedelta(weeks=3)
+    for period in AwayPeriod.objects.all():
+        assert today < period.start <= period.end <= today + timedelta(weeks=6)
+    for flat in HousingOffer.objects.all():
+        assert today <= flat.available_from <= today + timedelta(weeks=9)
+    for household in HousingNeed.objects.all():
+        assert today < household.move_in_date <= today + timedelta(weeks=9)
