@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import django_filters
 from django import forms
+from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -195,8 +196,6 @@ class RecordFilterSet(django_filters.FilterSet):
         # All three arrive together (the form checks that); filter once, on within_km.
         if name != "within_km":
             return queryset
-        from django.contrib.gis.geos import Point
-
         data = self.form.cleaned_data
         centre = Point(float(data["lon"]), float(data["lat"]), srid=4326)
         return queryset.filter(point__dwithin=(centre, D(km=float(value))))
@@ -312,7 +311,7 @@ class RecordWithdrawApi(_TransitionApi):
     transition_service = lifecycle_services.withdraw
 
 
-class RecordPublishApi(RecordWithdrawApi):
+class RecordPublishApi(_TransitionApi):
     """Publish a draft: it becomes open and is matched."""
 
     transition_service = lifecycle_services.publish
