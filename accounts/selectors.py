@@ -1,6 +1,8 @@
 """Reads about people, initiatives and who may manage whom."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
 
@@ -11,6 +13,23 @@ def active_organisations_of(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         membership__user=user, membership__status=Membership.Status.ACTIVE
     )
+
+
+def initiative_to_post_for(
+    user: User, organisation: Organisation | None, *, refusal: str | None = None
+) -> Organisation:
+    """The initiative a need is posted for: the one given if the user is an active member of
+    it, else the user's first. A field error on "organisation" otherwise."""
+    organisations = active_organisations_of(user)
+    if organisation is None:
+        organisation = organisations.first()
+        if organisation is None:
+            raise ValidationError(
+                {"organisation": refusal or _("Only members of an initiative can post needs.")}
+            )
+    elif not organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
+    return organisation
 
 
 def organisations_listed() -> QuerySet[Organisation]:

@@ -323,19 +323,13 @@ class RecordGeoJsonApi(RecordApiMixin, generics.ListAPIView):
     pagination_class = GeoJsonPagination
 
 
-def transition_views(model, serializer_class, **kwargs) -> tuple[type, type]:
-    """The withdraw and publish views of one kind, documented for the schema."""
-    documented = extend_schema(request=None, responses={200: serializer_class})
-    withdraw = type(
-        f"{model.__name__}WithdrawApi",
-        (RecordWithdrawApi,),
-        {"model": model, "serializer_class": serializer_class, **kwargs},
-    )
-    publish = type(
-        f"{model.__name__}PublishApi",
-        (RecordPublishApi,),
-        {"model": model, "serializer_class": serializer_class, **kwargs},
-    )
+def transition_views(kind: type) -> tuple[type, type]:
+    """The withdraw and publish views of one kind, given the class that names its model,
+    serializer and related rows (the same one its list and detail views use)."""
+    documented = extend_schema(request=None, responses={200: kind.serializer_class})
+    name = kind.model.__name__
+    withdraw = type(f"{name}WithdrawApi", (kind, RecordWithdrawApi), {})
+    publish = type(f"{name}PublishApi", (kind, RecordPublishApi), {})
     withdraw.post = documented(withdraw.post)
     publish.post = documented(publish.post)
     return withdraw, publish

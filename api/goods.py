@@ -332,15 +332,8 @@ class DonationOfferMapApi(_DonationOfferApi, common.RecordGeoJsonApi):
     prefetch_related = ()  # map features carry no pickup windows
 
 
-GoodsNeedWithdrawApi, GoodsNeedPublishApi = common.transition_views(
-    GoodsNeed, GoodsNeedSerializer, select_related=_GoodsNeedApi.select_related
-)
-DonationOfferWithdrawApi, DonationOfferPublishApi = common.transition_views(
-    DonationOffer,
-    DonationOfferSerializer,
-    select_related=_DonationOfferApi.select_related,
-    prefetch_related=_DonationOfferApi.prefetch_related,
-)
+GoodsNeedWithdrawApi, GoodsNeedPublishApi = common.transition_views(_GoodsNeedApi)
+DonationOfferWithdrawApi, DonationOfferPublishApi = common.transition_views(_DonationOfferApi)
 
 
 # --- CSV import of needs -----------------------------------------------------------------------

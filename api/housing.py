@@ -316,12 +316,8 @@ class HousingNeedMapApi(_HousingNeedApi, common.RecordGeoJsonApi):
     serializer_class = HousingNeedGeoSerializer
 
 
-HousingOfferWithdrawApi, HousingOfferPublishApi = common.transition_views(
-    HousingOffer, HousingOfferSerializer, select_related=_HousingOfferApi.select_related
-)
-HousingNeedWithdrawApi, HousingNeedPublishApi = common.transition_views(
-    HousingNeed, HousingNeedSerializer, select_related=_HousingNeedApi.select_related
-)
+HousingOfferWithdrawApi, HousingOfferPublishApi = common.transition_views(_HousingOfferApi)
+HousingNeedWithdrawApi, HousingNeedPublishApi = common.transition_views(_HousingNeedApi)
 
 
 urlpatterns = [

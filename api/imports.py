@@ -215,12 +215,13 @@ class CsvImportApi(UserLanguageMixin, APIView):
     import_service: Callable[..., list] | None = None
 
     def get_columns(self) -> CsvColumns:
-        raise NotImplementedError
+        """The columns of this kind's file (every import view names its own)."""
+        raise NotImplementedError(f"{type(self).__name__} must name its CSV columns")
 
     def service_kwargs(self, form: dict) -> dict:
         """Check that the user may import (raise PermissionDenied if not) and return what the
         service needs besides the rows, e.g. the initiative."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say who may import")
 
     def row_data(self, values: dict[str, str]) -> dict:
         """The cells of one row as input for the single-create serializer (raise a

@@ -411,17 +411,9 @@ class VolunteerNeedMapApi(_VolunteerNeedApi, common.RecordGeoJsonApi):
 
 
 VolunteerProfileWithdrawApi, VolunteerProfilePublishApi = common.transition_views(
-    VolunteerProfile,
-    VolunteerProfileSerializer,
-    select_related=_VolunteerProfileApi.select_related,
-    prefetch_related=_VolunteerProfileApi.prefetch_related,
+    _VolunteerProfileApi
 )
-VolunteerNeedWithdrawApi, VolunteerNeedPublishApi = common.transition_views(
-    VolunteerNeed,
-    VolunteerNeedSerializer,
-    select_related=_VolunteerNeedApi.select_related,
-    prefetch_related=_VolunteerNeedApi.prefetch_related,
-)
+VolunteerNeedWithdrawApi, VolunteerNeedPublishApi = common.transition_views(_VolunteerNeedApi)
 
 
 urlpatterns = [

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.selectors import active_organisations_of
+from accounts.selectors import initiative_to_post_for
 from donations.models import (
     EARLIEST_DATE,
     Category,
@@ -18,8 +18,7 @@ from donations.models import (
     PickupWindow,
     Status,
 )
-from geo.services import apply_placement, place_address
-from lifecycle.services import update_record
+from lifecycle.services import save_new, update_record
 
 
 def _check_attributes(category: Category, attributes: dict) -> dict:
@@ -138,15 +137,7 @@ def create_goods_need(
     longitude: float | None = None,
     draft: bool = False,
 ) -> GoodsNeed:
-    organisations = active_organisations_of(user)
-    if organisation is None:
-        organisation = organisations.first()
-        if organisation is None:
-            raise ValidationError(
-                {"organisation": _("Only members of an initiative can post needs.")}
-            )
-    elif not organisations.filter(pk=organisation.pk).exists():
-        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
+    organisation = initiative_to_post_for(user, organisation)
     attributes = _check_attributes(category, attributes or {})
     need = GoodsNeed(
         organisation=organisation,
@@ -205,10 +196,7 @@ def create_donation_offer(
 
 
 def _save_new(record, user: User, latitude: float | None, longitude: float | None):
-    apply_placement(record, place_address(record.address, latitude, longitude))
-    record.full_clean()
-    record._history_user = user
-    record.save()
+    save_new(record, user=user, latitude=latitude, longitude=longitude)
     if record.status == Status.OPEN:
         record.request_matching()
     return record

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.selectors import active_organisations_of
+from accounts.selectors import initiative_to_post_for
 from geo.services import apply_placement, place_address
 from housing.models import EARLIEST_DATE, HousingNeed, HousingOffer
 from lifecycle.services import update_record
@@ -125,19 +125,6 @@ def create_housing_offer(
     return _save_new(offer, user, latitude, longitude, OFFER_DATES)
 
 
-def _organisation_for(user: User, organisation: Organisation | None) -> Organisation:
-    organisations = active_organisations_of(user)
-    if organisation is None:
-        organisation = organisations.first()
-        if organisation is None:
-            raise ValidationError(
-                {"organisation": _("Only members of an initiative can post a household.")}
-            )
-    elif not organisations.filter(pk=organisation.pk).exists():
-        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
-    return organisation
-
-
 @transaction.atomic
 def create_housing_need(
     *,
@@ -161,7 +148,9 @@ def create_housing_need(
 ) -> HousingNeed:
     """Only active members of an initiative post households, for their initiative."""
     need = HousingNeed(
-        organisation=_organisation_for(user, organisation),
+        organisation=initiative_to_post_for(
+            user, organisation, refusal=_("Only members of an initiative can post a household.")
+        ),
         created_by=user,
         title=title,
         description=description,

@@ -143,6 +143,18 @@ def scrub_closed_before(cutoff: datetime) -> int:
 PLACE_FIELDS = ("address", "latitude", "longitude")
 
 
+def save_new(record: LifecycleModel, *, user, latitude=None, longitude=None) -> LifecycleModel:
+    """Place a new record by its address (or the pin), validate it and save it as the user's
+    first history entry. The caller asks for matching once related rows are written."""
+    from geo.services import apply_placement, place_address
+
+    apply_placement(record, place_address(record.address, latitude, longitude))
+    record.full_clean()
+    record._history_user = user
+    record.save()
+    return record
+
+
 @transaction.atomic
 def update_record(
     record: LifecycleModel,

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.selectors import active_organisations_of
-from geo.services import apply_placement, place_address
-from lifecycle.services import update_record
+from accounts.selectors import initiative_to_post_for
+from lifecycle.services import save_new, update_record
 from lifecycle.states import Status
 from volunteers.models import (
     AvailabilitySlot,
@@ -164,13 +163,6 @@ def _check_skills(skills: Iterable[Skill], field: str) -> list[Skill]:
     return skills
 
 
-def _save_new(record, user: User, latitude: float | None, longitude: float | None) -> None:
-    apply_placement(record, place_address(record.address, latitude, longitude))
-    record.full_clean()
-    record._history_user = user
-    record.save()
-
-
 # --- profiles --------------------------------------------------------------------------------
 
 
@@ -211,7 +203,7 @@ def create_volunteer_profile(
         # A savepoint, so that losing a race for the one profile per user is a field error
         # and not a broken transaction.
         with transaction.atomic():
-            _save_new(profile, user, latitude, longitude)
+            save_new(profile, user=user, latitude=latitude, longitude=longitude)
     except IntegrityError as exc:
         if VolunteerProfile.objects.filter(user=user).exists():
             raise ValidationError(
@@ -253,19 +245,6 @@ def update_volunteer_profile(
 # --- needs -----------------------------------------------------------------------------------
 
 
-def _organisation_for(user: User, organisation: Organisation | None) -> Organisation:
-    organisations = active_organisations_of(user)
-    if organisation is None:
-        organisation = organisations.first()
-        if organisation is None:
-            raise ValidationError(
-                {"organisation": _("Only members of an initiative can post needs.")}
-            )
-    elif not organisations.filter(pk=organisation.pk).exists():
-        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
-    return organisation
-
-
 @transaction.atomic
 def create_volunteer_need(
     *,
@@ -282,7 +261,7 @@ def create_volunteer_need(
     longitude: float | None = None,
     draft: bool = False,
 ) -> VolunteerNeed:
-    organisation = _organisation_for(user, organisation)
+    organisation = initiative_to_post_for(user, organisation)
     skills = _check_skills(required_skills, "required_skills")
     built = build_shifts(shifts)
     need = VolunteerNeed(
@@ -295,7 +274,7 @@ def create_volunteer_need(
         address=address,
         status=Status.DRAFT if draft else Status.OPEN,
     )
-    _save_new(need, user, latitude, longitude)
+    save_new(need, user=user, latitude=latitude, longitude=longitude)
     need.required_skills.set(skills)
     _replace(need.shifts, built, "need", need)
     if need.status == Status.OPEN:
