@@ -23,20 +23,59 @@ ACTIVE_STATES = (
     MatchState.OFFERED,
     MatchState.ACCEPTED,
 )
+LIVE_STATE_VALUES = [str(state) for state in ACTIVE_STATES]
 
 
 class Match(models.Model):
-    """One offer serving one need with a quantity, a score with its breakdown and a state."""
+    """One offer serving one need with a quantity, a score with its breakdown and a state.
+
+    Which pair of fields is set depends on the kind: a donation offer and a goods need, a
+    volunteer profile and one shift of a volunteer need, or a flat and a household.
+    """
 
     class Kind(models.TextChoices):
         GOODS = "goods", _("Goods")
+        VOLUNTEERS = "volunteers", _("Volunteers")
+        HOUSING = "housing", _("Housing")
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GOODS)
     donation_offer = models.ForeignKey(
-        "donations.DonationOffer", on_delete=models.PROTECT, related_name="matches"
+        "donations.DonationOffer",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        null=True,
+        blank=True,
     )
     goods_need = models.ForeignKey(
-        "donations.GoodsNeed", on_delete=models.PROTECT, related_name="matches"
+        "donations.GoodsNeed",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        null=True,
+        blank=True,
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        null=True,
+        blank=True,
+    )
+    shift = models.ForeignKey(
+        "volunteers.Shift", on_delete=models.PROTECT, related_name="matches", null=True, blank=True
+    )
+    housing_offer = models.ForeignKey(
+        "housing.HousingOffer",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        null=True,
+        blank=True,
+    )
+    housing_need = models.ForeignKey(
+        "housing.HousingNeed",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        null=True,
+        blank=True,
     )
     quantity = models.PositiveIntegerField()
     distance_m = models.FloatField()
@@ -53,14 +92,79 @@ class Match(models.Model):
             # One live match per pair: a task that runs twice cannot write a second one.
             models.UniqueConstraint(
                 fields=["donation_offer", "goods_need"],
-                condition=Q(state__in=["proposed", "approved", "offered", "accepted"]),
+                condition=Q(state__in=LIVE_STATE_VALUES),
                 name="one_active_match_per_pair",
             ),
+            models.UniqueConstraint(
+                fields=["volunteer", "shift"],
+                condition=Q(state__in=LIVE_STATE_VALUES),
+                name="one_live_match_per_volunteer_shift",
+            ),
+            # A flat houses one household and a household needs one flat: the database,
+            # not the care of the engine, keeps two workers from promising either twice.
+            models.UniqueConstraint(
+                fields=["housing_offer"],
+                condition=Q(state__in=LIVE_STATE_VALUES),
+                name="one_live_match_per_flat",
+            ),
+            models.UniqueConstraint(
+                fields=["housing_need"],
+                condition=Q(state__in=LIVE_STATE_VALUES),
+                name="one_live_match_per_household",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="match_quantity_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="goods",
+                        donation_offer__isnull=False,
+                        goods_need__isnull=False,
+                        volunteer__isnull=True,
+                        shift__isnull=True,
+                        housing_offer__isnull=True,
+                        housing_need__isnull=True,
+                    )
+                    | Q(
+                        kind="volunteers",
+                        donation_offer__isnull=True,
+                        goods_need__isnull=True,
+                        volunteer__isnull=False,
+                        shift__isnull=False,
+                        housing_offer__isnull=True,
+                        housing_need__isnull=True,
+                        quantity=1,
+                    )
+                    | Q(
+                        kind="housing",
+                        donation_offer__isnull=True,
+                        goods_need__isnull=True,
+                        volunteer__isnull=True,
+                        shift__isnull=True,
+                        housing_offer__isnull=False,
+                        housing_need__isnull=False,
+                        quantity=1,
+                    )
+                ),
+                name="match_sides_fit_kind",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Match {self.pk}: {self.quantity} × {self.goods_need.category_id} ({self.state})"
+        return f"Match {self.pk}: {self.kind} × {self.quantity} ({self.state})"
+
+    @property
+    def need(self):
+        """The record on the need's side: a goods need, a volunteer need or a household."""
+        if self.kind == self.Kind.VOLUNTEERS:
+            return self.shift.need
+        return self.goods_need if self.kind == self.Kind.GOODS else self.housing_need
+
+    @property
+    def offer(self):
+        """The record on the offer's side: a donation, a volunteer profile or a flat."""
+        if self.kind == self.Kind.VOLUNTEERS:
+            return self.volunteer
+        return self.donation_offer if self.kind == self.Kind.GOODS else self.housing_offer
 
 
 class MatchEvent(models.Model):

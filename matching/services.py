@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from donations.models import MATCHABLE_STATUSES, DonationOffer, GoodsNeed, Status
 from donations.selectors import ancestor_ids, descendant_ids
 from geo.models import GeocodeStatus
-from matching import core
+from matching import core_legacy as core
 from matching.models import ACTIVE_STATES, Match, MatchEvent, MatchState
 from notifications import services as notifications
 

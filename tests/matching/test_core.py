@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.core import Candidate, allocate_greedy, attributes_fit
+from matching.core_legacy import Candidate, allocate_greedy, attributes_fit
 
 
 def test_attributes_the_need_names_must_fit():
