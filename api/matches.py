@@ -1,5 +1,6 @@
 """Matches: what a side or a coordinator sees of a proposed or accepted match."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
@@ -14,12 +15,16 @@ class MatchSideSerializer(serializers.Serializer):
     for the side's own people and coordinators)."""
 
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField()
     district = serializers.CharField()
     approx_location = PointField(source="approx_point")
     address = serializers.CharField(allow_null=True)
     location = PointField(source="point", allow_null=True)
     contact = serializers.SerializerMethodField()
+
+    def get_title(self, obj) -> str:
+        # A volunteer profile has no title, and the volunteer's name is theirs to give.
+        return getattr(obj, "title", None) or str(_("Volunteer"))
 
     @extend_schema_field(CONTACT_SCHEMA)
     def get_contact(self, obj) -> dict | None:
@@ -33,11 +38,23 @@ class MatchSideSerializer(serializers.Serializer):
         return data
 
 
+class ShiftTimesSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
 class MatchSerializer(serializers.ModelSerializer):
-    need = MatchSideSerializer(source="goods_need")
-    offer = MatchSideSerializer(source="donation_offer")
-    organisation = serializers.CharField(source="goods_need.organisation.name")
-    category = serializers.CharField(source="goods_need.category.slug")
+    """A match of any kind: `need` is a goods need, a volunteer need or a household, `offer`
+    a donation, a volunteer profile or a flat; `shift` is set for volunteer matches."""
+
+    need = MatchSideSerializer()
+    offer = MatchSideSerializer()
+    organisation = serializers.CharField(source="need.organisation.name")
+    category = serializers.SerializerMethodField()
+    shift = ShiftTimesSerializer(allow_null=True)
+
+    def get_category(self, obj) -> str | None:
+        return obj.goods_need.category.slug if obj.goods_need_id else None
 
     class Meta:
         model = Match
@@ -47,6 +64,7 @@ class MatchSerializer(serializers.ModelSerializer):
             "state",
             "quantity",
             "category",
+            "shift",
             "distance_m",
             "score",
             "score_breakdown",

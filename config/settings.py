@@ -227,6 +227,30 @@ APPROXIMATE_GRID_METRES = env.int("APPROXIMATE_GRID_METRES", default=500)
 # Distance limits used when a need or an offer does not set its own.
 DEFAULT_NEED_MAX_DISTANCE_KM = env.float("DEFAULT_NEED_MAX_DISTANCE_KM", default=15.0)
 DEFAULT_OFFER_RADIUS_KM = env.float("DEFAULT_OFFER_RADIUS_KM", default=15.0)
+# Weights of the score's factors (matching.core.scoring); each factor is in [0, 1] and the
+# score is their weighted mean over the factors that apply to a kind.
+MATCHING_WEIGHTS = {
+    "distance": env.float("MATCHING_WEIGHT_DISTANCE", default=0.35),
+    "urgency": env.float("MATCHING_WEIGHT_URGENCY", default=0.25),
+    "waiting": env.float("MATCHING_WEIGHT_WAITING", default=0.15),
+    "fit": env.float("MATCHING_WEIGHT_FIT", default=0.15),
+    "language": env.float("MATCHING_WEIGHT_LANGUAGE", default=0.10),
+}
+# Matching is partitioned into cells of a fixed grid (degrees of latitude and longitude, about
+# 20 km × 20 km in central Europe); a batch allocates the open needs of one cell at once.
+MATCHING_CELL_DEGREES = (
+    env.float("MATCHING_CELL_LAT_DEGREES", default=0.18),
+    env.float("MATCHING_CELL_LON_DEGREES", default=0.28),
+)
+# A change waits this long before its cell is matched, so that a burst of new records (an
+# import, a busy morning) is allocated together in one batch.
+MATCHING_DEBOUNCE_SECONDS = env.float("MATCHING_DEBOUNCE_SECONDS", default=5.0)
+# Candidates fetched per need, nearest first.
+MATCHING_CANDIDATES_PER_NEED = env.int("MATCHING_CANDIDATES_PER_NEED", default=50)
+# A flat that becomes free this many days after a household's move-in date still fits.
+HOUSING_MOVE_IN_TOLERANCE_DAYS = env.int("HOUSING_MOVE_IN_TOLERANCE_DAYS", default=30)
+# The periodic full run re-matches every cell with open needs.
+MATCHING_FULL_RUN_SECONDS = env.int("MATCHING_FULL_RUN_SECONDS", default=60 * 60)
 
 # --- Privacy ---------------------------------------------------------------------------------
 # Closed needs and offers (fulfilled, expired, withdrawn) keep their address, description and
@@ -244,6 +268,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "match-everything": {
+        "task": "workers.tasks.match_everything",
+        "schedule": MATCHING_FULL_RUN_SECONDS,
+        "options": {"expires": MATCHING_FULL_RUN_SECONDS / 2},
+    },
     "sweep-pending": {
         "task": "workers.tasks.sweep",
         "schedule": SWEEP_INTERVAL_SECONDS,

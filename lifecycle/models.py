@@ -31,9 +31,6 @@ class LifecycleModel(models.Model):
     # Offers of goods and flats and the needs initiatives post are listed publicly (without
     # exact place or contact); a volunteer's profile or a household's need is not.
     BROWSABLE = True
-    # Name of the task in workers.tasks that matches one record of this kind, given its id;
-    # None while the kind has no engine (the flag then waits for it).
-    MATCHING_TASK: str | None = None
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True

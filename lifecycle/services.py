@@ -78,9 +78,10 @@ def request_matching(record: LifecycleModel) -> None:
     label, pk = record._meta.label_lower, record.pk
     if getattr(record, "geocode_status", None) == GeocodeStatus.PENDING_REFINEMENT:
         transaction.on_commit(lambda: tasks.refine_location.delay(label, pk))
-    elif model.MATCHING_TASK:
-        task = getattr(tasks, model.MATCHING_TASK)
-        transaction.on_commit(lambda: task.delay(pk))
+    else:
+        from matching.scheduling import schedule_record
+
+        schedule_record(record)
 
 
 def withdraw(record: LifecycleModel, *, actor, reason: str = "") -> LifecycleModel:

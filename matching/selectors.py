@@ -6,17 +6,31 @@ from matching.models import Match, MatchState
 
 
 def matches_visible_to(user: User) -> QuerySet[Match]:
+    """Matches a coordinator sees all of; anyone else only those one of whose sides is theirs
+    (their donation, profile or flat, or a need of an initiative they belong to)."""
     qs = Match.objects.select_related(
         "goods_need__organisation",
         "goods_need__category",
         "goods_need__created_by",
         "donation_offer__donor",
+        "donation_offer__category",
+        "shift__need__organisation",
+        "shift__need__created_by",
+        "volunteer__user",
+        "housing_need__organisation",
+        "housing_need__created_by",
+        "housing_offer__landlord",
     ).order_by("-created_at", "-id")
     if user.is_coordinator:
         return qs
+    organisations = active_organisations_of(user)
     return qs.filter(
         Q(donation_offer__donor=user)
-        | Q(goods_need__organisation__in=active_organisations_of(user))
+        | Q(volunteer__user=user)
+        | Q(housing_offer__landlord=user)
+        | Q(goods_need__organisation__in=organisations)
+        | Q(shift__need__organisation__in=organisations)
+        | Q(housing_need__organisation__in=organisations)
     )
 
 
@@ -27,13 +41,21 @@ REVEALING_STATES = (MatchState.ACCEPTED, MatchState.FULFILLED)
 def counterpart_ids(user: User, model: type) -> QuerySet:
     """Ids of records of `model` on the other side of a match the user's side accepted."""
     from donations.models import DonationOffer, GoodsNeed
+    from housing.models import HousingNeed, HousingOffer
+    from volunteers.models import VolunteerNeed, VolunteerProfile
 
     organisations = active_organisations_of(user)
     accepted = Match.objects.filter(state__in=REVEALING_STATES)
-    if model is GoodsNeed:
-        return accepted.filter(donation_offer__donor=user).values_list("goods_need_id", flat=True)
-    if model is DonationOffer:
-        return accepted.filter(goods_need__organisation__in=organisations).values_list(
-            "donation_offer_id", flat=True
-        )
-    return Match.objects.none().values_list("pk", flat=True)
+    # model -> (the filter that makes the other side the user's, the field to return)
+    sides = {
+        GoodsNeed: (Q(donation_offer__donor=user), "goods_need_id"),
+        DonationOffer: (Q(goods_need__organisation__in=organisations), "donation_offer_id"),
+        VolunteerNeed: (Q(volunteer__user=user), "shift__need_id"),
+        VolunteerProfile: (Q(shift__need__organisation__in=organisations), "volunteer_id"),
+        HousingNeed: (Q(housing_offer__landlord=user), "housing_need_id"),
+        HousingOffer: (Q(housing_need__organisation__in=organisations), "housing_offer_id"),
+    }
+    if model not in sides:
+        return Match.objects.none().values_list("pk", flat=True)
+    mine, field = sides[model]
+    return accepted.filter(mine).values_list(field, flat=True)

@@ -1,230 +1,132 @@
-"""ORM adapter of the matching core: PostGIS finds candidates, the core allocates.
+"""What happens to matches outside a batch: ending one gives its capacity back.
 
-Capacity can never be promised twice: every run holds a transaction-level advisory lock for
-its kind and locks the rows whose open quantity it changes.
+Matching itself runs in batches per area (`matching.batches`), scheduled by
+`matching.scheduling`. Lock order everywhere: the record, then its matches, then the other
+side. Batches take every lock with SKIP LOCKED and never wait, so they cannot close a cycle
+with these waits.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from django.db.models import F, QuerySet
 
-from django.conf import settings
-from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.measure import D
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
-
-from donations.models import MATCHABLE_STATUSES, DonationOffer, GoodsNeed, Status
-from donations.selectors import ancestor_ids, descendant_ids
-from geo.models import GeocodeStatus
-from matching import core_legacy as core
+from donations.models import DonationOffer, GoodsNeed
+from housing.models import HousingNeed, HousingOffer
+from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching.models import ACTIVE_STATES, Match, MatchEvent, MatchState
-from notifications import services as notifications
+from volunteers.models import Shift, VolunteerNeed, VolunteerProfile
 
-CANDIDATE_LIMIT = 200
-PLACED = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
-# Arbitrary, fixed key of the advisory lock that serialises goods allocation.
-GOODS_LOCK_KEY = 7_301_001
-
-
-def _radius_m(value_km: float | None, default_km: float) -> float:
-    return (value_km if value_km is not None else default_km) * 1000.0
-
-
-def _lock_goods_allocation() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GOODS_LOCK_KEY])
-
-
-def _is_matchable(record) -> bool:
-    return (
-        record.status in MATCHABLE_STATUSES
-        and record.quantity_open > 0
-        and record.geocode_status in PLACED
-    )
-
-
-def _after_match(record, used: int) -> None:
-    record.quantity_open -= used
-    if record.status == Status.OPEN:
-        record.status = Status.PARTLY_MATCHED
-
-
-def _write_matches(allocations, needs: dict, offers: dict) -> list[Match]:
-    matches = []
-    for alloc in allocations:
-        need, offer = needs[alloc.need_id], offers[alloc.offer_id]
-        match = Match.objects.create(
-            donation_offer=offer,
-            goods_need=need,
-            quantity=alloc.quantity,
-            distance_m=alloc.distance_m,
-            score=alloc.score,
-            score_breakdown=alloc.breakdown,
-        )
-        MatchEvent.objects.create(match=match, to_state=MatchState.PROPOSED, reason="engine")
-        _after_match(need, alloc.quantity)
-        _after_match(offer, alloc.quantity)
-        notifications.notify_match_proposed(match)
-        matches.append(match)
-    return matches
-
-
-@dataclass(frozen=True)
-class _Side:
-    model: type
-    match_field: str  # the field of Match that points to this side
-    radius_field: str
-    default_radius_setting: str
-    # Rows the notifications read, fetched with the record instead of one query per match.
-    related: tuple[str, ...]
-    # Categories the other side may have, given this side's category: a need for a parent
-    # category accepts offers of its children.
-    compatible_categories: Callable[[int], list[int]]
-
-
-NEEDS = _Side(
-    GoodsNeed,
-    "goods_need",
-    "max_distance_km",
-    "DEFAULT_NEED_MAX_DISTANCE_KM",
-    ("category", "organisation", "created_by"),
-    descendant_ids,
-)
-OFFERS = _Side(
-    DonationOffer,
-    "donation_offer",
-    "delivery_radius_km",
-    "DEFAULT_OFFER_RADIUS_KM",
-    ("category", "donor"),
-    ancestor_ids,
+# States that end a match and give back what it held.
+ENDING_STATES = (
+    MatchState.REJECTED,
+    MatchState.DECLINED,
+    MatchState.EXPIRED,
+    MatchState.CANCELLED,
 )
 
 
-def _radius_of(side: _Side, record) -> float:
-    return _radius_m(
-        getattr(record, side.radius_field), getattr(settings, side.default_radius_setting)
+def _locked(model, pk: int):
+    return model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+
+
+def _reopen(record, *, holds: bool) -> None:
+    """Back to open when nothing holds it any more, and ask for matching again."""
+    if record is None or record.status not in MATCHABLE_STATUSES:
+        return
+    record.status = Status.PARTLY_MATCHED if holds else Status.OPEN
+    record.needs_matching = True
+    record.save(update_fields=["status", "needs_matching", "updated_at"])
+    record.request_matching()
+
+
+def _give_back_goods(match: Match) -> None:
+    for model, pk in ((GoodsNeed, match.goods_need_id), (DonationOffer, match.donation_offer_id)):
+        record = _locked(model, pk)
+        if record is None or record.status not in MATCHABLE_STATUSES:
+            continue
+        record.quantity_open = min(record.quantity, record.quantity_open + match.quantity)
+        record.save(update_fields=["quantity_open"])
+        _reopen(record, holds=record.quantity_open < record.quantity)
+
+
+def _give_back_shift(match: Match) -> None:
+    # The need's row lock covers its shifts (batches take it before touching people_open).
+    need = _locked(
+        VolunteerNeed, Shift.objects.values_list("need_id", flat=True).get(pk=match.shift_id)
     )
+    if need is not None and need.status in MATCHABLE_STATUSES:
+        Shift.objects.filter(pk=match.shift_id, people_open__lt=F("people")).update(
+            people_open=F("people_open") + match.quantity
+        )
+        _reopen(need, holds=Shift.objects.filter(need=need, people_open__lt=F("people")).exists())
+    volunteer = _locked(VolunteerProfile, match.volunteer_id)
+    if volunteer is not None and volunteer.status in MATCHABLE_STATUSES:
+        volunteer.needs_matching = True
+        volunteer.save(update_fields=["needs_matching"])
+        volunteer.request_matching()
 
 
-def _candidate(need: GoodsNeed, offer: DonationOffer, distance_m: float) -> core.Candidate:
-    return core.Candidate(
-        need_id=need.pk,
-        offer_id=offer.pk,
-        distance_m=distance_m,
-        need_open=need.quantity_open,
-        offer_open=offer.quantity_open,
-        need_attributes=need.attributes,
-        offer_attributes=offer.attributes,
-        max_distance_m=min(_radius_of(NEEDS, need), _radius_of(OFFERS, offer)),
+def _give_back_flat(match: Match) -> None:
+    live = Match.objects.filter(kind=Match.Kind.HOUSING, state__in=ACTIVE_STATES)
+    for model, field, pk in (
+        (HousingNeed, "housing_need_id", match.housing_need_id),
+        (HousingOffer, "housing_offer_id", match.housing_offer_id),
+    ):
+        record = _locked(model, pk)
+        _reopen(record, holds=live.filter(**{field: pk}).exists())
+
+
+GIVE_BACK = {
+    Match.Kind.GOODS: _give_back_goods,
+    Match.Kind.VOLUNTEERS: _give_back_shift,
+    Match.Kind.HOUSING: _give_back_flat,
+}
+
+
+def end_match(match: Match, state: str, *, actor=None, reason: str = "") -> Match:
+    """Move a live match to an ending state (rejected, declined, expired, cancelled) and give
+    what it held back to both sides that are still open, which are then matched again.
+
+    Runs inside the caller's transaction; the caller holds the match's row lock. Ending a match
+    that has already ended changes nothing.
+    """
+    if state not in ENDING_STATES:
+        raise ValueError(f"{state} does not end a match")
+    if match.state not in ACTIVE_STATES:
+        return match
+    previous = match.state
+    match.state = state
+    match.save(update_fields=["state", "updated_at"])
+    MatchEvent.objects.create(
+        match=match, from_state=previous, to_state=state, actor=actor, reason=reason[:300]
     )
+    GIVE_BACK[match.kind](match)
+    return match
 
 
-def _match_around(anchor_side: _Side, other_side: _Side, anchor_id: int) -> list[Match]:
-    with transaction.atomic():
-        _lock_goods_allocation()
-        # Lock only the record's own row: categories and users are shared by many records.
-        anchor = (
-            anchor_side.model.objects.select_related(*anchor_side.related)
-            .select_for_update(of=("self",))
-            .filter(pk=anchor_id)
-            .first()
-        )
-        if anchor is None:
-            return []
-        if not _is_matchable(anchor):
-            anchor_side.model.objects.filter(pk=anchor.pk).update(needs_matching=False)
-            return []
-        already = Match.objects.filter(
-            **{other_side.match_field: OuterRef("pk"), anchor_side.match_field: anchor},
-            state__in=ACTIVE_STATES,
-        )
-        others = list(
-            other_side.model.objects.select_related(*other_side.related)
-            .select_for_update(of=("self",))
-            .filter(
-                status__in=MATCHABLE_STATUSES,
-                quantity_open__gt=0,
-                geocode_status__in=PLACED,
-                category_id__in=anchor_side.compatible_categories(anchor.category_id),
-                point__dwithin=(anchor.point, D(m=_radius_of(anchor_side, anchor))),
-            )
-            .exclude(Exists(already))
-            .annotate(distance=Distance("point", anchor.point))
-            .order_by("distance", "created_at")[:CANDIDATE_LIMIT]
-        )
-        anchor_is_need = anchor_side is NEEDS
-        candidates = [
-            _candidate(anchor, o, o.distance.m)
-            if anchor_is_need
-            else _candidate(o, anchor, o.distance.m)
-            for o in others
-        ]
-        by_id = {o.pk: o for o in others}
-        if anchor_is_need:
-            matches = _write_matches(core.allocate_greedy(candidates), {anchor.pk: anchor}, by_id)
-        else:
-            matches = _write_matches(core.allocate_greedy(candidates), by_id, {anchor.pk: anchor})
-        for other_id in {getattr(m, f"{other_side.match_field}_id") for m in matches}:
-            by_id[other_id].save(update_fields=["quantity_open", "status", "updated_at"])
-        anchor.needs_matching = False
-        anchor.save(update_fields=["quantity_open", "status", "needs_matching", "updated_at"])
-        return matches
-
-
-def match_donation_offer(offer_id: int) -> list[Match]:
-    """Serve the nearest fitting open needs with this offer's open quantity."""
-    return _match_around(OFFERS, NEEDS, offer_id)
-
-
-def match_goods_need(need_id: int) -> list[Match]:
-    """Serve this need's open quantity from the nearest fitting open offers."""
-    return _match_around(NEEDS, OFFERS, need_id)
-
-
-def _other_side(record) -> tuple[str, str, type]:
-    """(this side's Match field, the other side's Match field, the other side's model)."""
+def _own_matches(record) -> QuerySet[Match]:
     if isinstance(record, GoodsNeed):
-        return "goods_need", "donation_offer", DonationOffer
+        return Match.objects.filter(goods_need=record)
     if isinstance(record, DonationOffer):
-        return "donation_offer", "goods_need", GoodsNeed
-    raise TypeError(f"no matches for {type(record).__name__}")
+        return Match.objects.filter(donation_offer=record)
+    if isinstance(record, VolunteerNeed):
+        return Match.objects.filter(shift__need=record)
+    if isinstance(record, VolunteerProfile):
+        return Match.objects.filter(volunteer=record)
+    if isinstance(record, HousingNeed):
+        return Match.objects.filter(housing_need=record)
+    if isinstance(record, HousingOffer):
+        return Match.objects.filter(housing_offer=record)
+    return Match.objects.none()
 
 
 def release_matches_of(record, *, actor=None, reason: str = "") -> list[Match]:
-    """Cancel the live matches of a record that closed, giving their quantity back to the
+    """Cancel the live matches of a record that closed, giving what they held back to the
     other side, which is then matched again. Runs inside the caller's transaction."""
-    try:
-        own_field, other_field, other_model = _other_side(record)
-    except TypeError:
-        return []  # kinds the engine does not match yet
-    _lock_goods_allocation()
     live = list(
-        Match.objects.select_for_update(of=("self",))
-        .filter(**{own_field: record}, state__in=ACTIVE_STATES)
+        _own_matches(record)
+        .select_for_update(of=("self",))
+        .filter(state__in=ACTIVE_STATES)
         .order_by("pk")
     )
     for match in live:
-        previous = match.state
-        match.state = MatchState.CANCELLED
-        match.save(update_fields=["state", "updated_at"])
-        MatchEvent.objects.create(
-            match=match,
-            from_state=previous,
-            to_state=MatchState.CANCELLED,
-            actor=actor,
-            reason=(reason or "record closed")[:300],
-        )
-        other = (
-            other_model.objects.select_for_update(of=("self",))
-            .filter(pk=getattr(match, f"{other_field}_id"))
-            .first()
-        )
-        if other is None or other.status not in MATCHABLE_STATUSES:
-            continue
-        other.quantity_open = min(other.quantity, other.quantity_open + match.quantity)
-        if other.quantity_open == other.quantity:
-            other.status = Status.OPEN
-        other.needs_matching = True
-        other.save(update_fields=["quantity_open", "status", "needs_matching", "updated_at"])
-        other.request_matching()
+        end_match(match, MatchState.CANCELLED, actor=actor, reason=reason or "record closed")
     return live

@@ -9,3 +9,5 @@ CELERY_BROKER_URL = REDIS_URL
 # Tests must never reach a remote geocoder unless they point it at a local fake server.
 GEOCODER = "gazetteer"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Batches wait a moment for a burst of changes; tests need not wait the full window.
+MATCHING_DEBOUNCE_SECONDS = env.float("MATCHING_DEBOUNCE_SECONDS", default=0.5)

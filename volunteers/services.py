@@ -296,8 +296,48 @@ def update_volunteer_need(
         changes["required_skills"] = _check_skills(changes["required_skills"], "required_skills")
     if "languages" in changes:
         changes["languages"] = list(changes["languages"] or [])
-    need = update_record(record, user=user, changes=changes)
-    if built is not None:
-        # No matches hold places of volunteer shifts yet, so every new shift starts fully open.
-        _replace(need.shifts, built, "need", need)
+    with transaction.atomic():
+        need = update_record(record, user=user, changes=changes)
+        if built is not None:
+            _reconcile_shifts(need, built)
+            need.request_matching()
     return need
+
+
+def _reconcile_shifts(need: VolunteerNeed, built: list[Shift]) -> None:
+    """Put `built` in place of the need's shifts. A shift given again with the same times
+    stays the same row, so its matches stay; its places may change, but not below what live
+    matches hold. A shift that any match names cannot be removed: that is the match's history.
+    """
+    from matching.models import ACTIVE_STATES
+
+    current = {(s.start, s.end): s for s in need.shifts.select_for_update()}
+    given = {(s.start, s.end) for s in built}
+    errors = []
+    for shift in current.values():
+        if (shift.start, shift.end) not in given and shift.matches.exists():
+            errors.append(
+                _("The shift from %(start)s has matches and cannot be removed.")
+                % {"start": timezone.localtime(shift.start).strftime("%Y-%m-%d %H:%M")}
+            )
+    kept, new = [], []
+    for number, shift in enumerate(built, start=1):
+        old = current.get((shift.start, shift.end))
+        if old is None:
+            new.append(shift)
+            continue
+        held = old.matches.filter(state__in=ACTIVE_STATES).count()
+        if shift.people < held:
+            errors.append(
+                _("Shift %(number)s: %(held)s volunteers are already matched to it.")
+                % {"number": number, "held": held}
+            )
+        old.people, old.people_open = shift.people, max(0, shift.people - held)
+        kept.append(old)
+    if errors:
+        raise ValidationError({"shifts": errors})
+    need.shifts.exclude(pk__in=[s.pk for s in kept]).delete()
+    Shift.objects.bulk_update(kept, ["people", "people_open"])
+    for shift in new:
+        shift.need = need
+    Shift.objects.bulk_create(new)

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from donations.models import DonationOffer, GoodsNeed
 from geo.models import GeocodeStatus, PlacedModel
 from lifecycle.services import lifecycle_models
+from matching.scheduling import schedule_flagged
 from notifications.models import Notification
 
 BATCH = 1000
@@ -26,19 +26,20 @@ def sweep_pending() -> dict[str, int]:
     settled = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
     counts: dict[str, int] = {}
 
-    # Kinds the engine matches; the others keep their flag until their engine exists.
-    for model, task in (
-        (GoodsNeed, tasks.match_goods_need),
-        (DonationOffer, tasks.match_donation_offer),
-    ):
-        ids = model.objects.filter(
-            needs_matching=True,
-            updated_at__lt=settled,
-            geocode_status__in=(GeocodeStatus.PLACED, GeocodeStatus.REFINED),
-        ).values_list("pk", flat=True)[:BATCH]
-        for pk in ids:
-            task.delay(pk)
+    # Records whose cell has not run a batch since they changed (the message lost with a
+    # Redis restart, or its worker killed): schedule their cells again.
+    flagged = {}
+    for model in lifecycle_models():
+        ids = list(
+            model.objects.filter(
+                needs_matching=True,
+                updated_at__lt=settled,
+                geocode_status__in=(GeocodeStatus.PLACED, GeocodeStatus.REFINED),
+            ).values_list("pk", flat=True)[:BATCH]
+        )
+        flagged[model] = ids
         counts[f"match:{model._meta.label_lower}"] = len(ids)
+    counts["match-cells"] = schedule_flagged(flagged)
 
     for model in lifecycle_models():
         if not issubclass(model, PlacedModel):

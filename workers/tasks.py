@@ -17,17 +17,19 @@ RETRY = {
 # A lost connection or a deadlock victim is worth another try; the dirty flag and the sweep
 # cover whatever still fails after the last one.
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
-def match_donation_offer(offer_id: int) -> int:
-    from matching.services import match_donation_offer as run
+def match_area(kind: str, cell: str) -> dict:
+    """One batch: the open needs of one cell of one kind, allocated together."""
+    from matching.batches import run_batch
 
-    return len(run(offer_id))
+    return run_batch(kind, cell).as_dict()
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
-def match_goods_need(need_id: int) -> int:
-    from matching.services import match_goods_need as run
+@shared_task(acks_late=True)
+def match_everything() -> int:
+    """Periodic full run: a batch for every cell with open needs, spread over the workers."""
+    from matching.scheduling import schedule_everything
 
-    return len(run(need_id))
+    return schedule_everything()
 
 
 @shared_task(acks_late=True, autoretry_for=(DeliveryDeferred,), **RETRY)

@@ -1,13 +1,13 @@
-"""The PostGIS adapter: what is matched and what is not."""
+"""Goods batches over PostGIS: what is matched and what is not."""
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from donations.models import Category
 from matching.models import Match
-from matching.services import match_donation_offer, match_goods_need
 from notifications.models import Notification
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
+from tests.matching.batching import created, run_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,12 @@ def test_nearby_offer_serves_need_and_need_keeps_the_rest():
     offer = DonationOfferFactory(
         lat=LINDENAU[0], lon=LINDENAU[1], quantity=12, attributes={"size": "M"}
     )
-    [match] = match_donation_offer(offer.pk)
+    [match] = created(run_for(offer))
     need.refresh_from_db()
     offer.refresh_from_db()
     assert match.quantity == 12 and need.quantity_open == 8 and offer.quantity_open == 0
     assert Notification.objects.count() == 2
-    assert match_goods_need(need.pk) == []  # nothing left to give
+    assert created(run_for(need)) == []  # nothing left to give
 
 
 def test_need_and_offer_30_km_apart_are_not_matched():
@@ -52,8 +52,7 @@ def test_need_and_offer_30_km_apart_are_not_matched():
     assert 29.5 < geodesic_km(GRUENAU, far) < 31.5
     need = GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1])
     offer = DonationOfferFactory(lat=far[0], lon=far[1])
-    assert match_donation_offer(offer.pk) == []
-    assert match_goods_need(need.pk) == []
+    assert created(run_for(offer, need)) == []
     assert Match.objects.count() == 0 and Notification.objects.count() == 0
 
 
@@ -62,15 +61,14 @@ def test_different_categories_at_the_same_place_are_not_matched():
     offer = DonationOfferFactory(
         lat=GRUENAU[0], lon=GRUENAU[1], category=Category.objects.get(slug="furniture-bed")
     )
-    assert match_donation_offer(offer.pk) == []
-    assert match_goods_need(need.pk) == []
+    assert created(run_for(offer, need)) == []
     assert Match.objects.count() == 0
 
 
 def test_wrong_size_is_not_matched():
     GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], attributes={"size": "M"})
     offer = DonationOfferFactory(lat=LINDENAU[0], lon=LINDENAU[1], attributes={"size": "XL"})
-    assert match_donation_offer(offer.pk) == []
+    assert created(run_for(offer)) == []
 
 
 def test_a_need_for_a_parent_category_accepts_its_children():
@@ -78,20 +76,20 @@ def test_a_need_for_a_parent_category_accepts_its_children():
         lat=GRUENAU[0], lon=GRUENAU[1], category=Category.objects.get(slug="clothing")
     )
     DonationOfferFactory(lat=LINDENAU[0], lon=LINDENAU[1])  # a winter jacket
-    assert len(match_goods_need(need.pk)) == 1
+    assert len(created(run_for(need))) == 1
 
 
 def test_the_smaller_radius_of_both_sides_applies():
     GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], max_distance_km=2)
     offer = DonationOfferFactory(lat=LINDENAU[0], lon=LINDENAU[1], delivery_radius_km=50)
-    assert match_donation_offer(offer.pk) == []
+    assert created(run_for(offer)) == []
 
 
 def test_one_offer_is_shared_by_several_needs_nearest_first():
     near = GoodsNeedFactory(lat=LINDENAU[0], lon=LINDENAU[1] + 0.01, quantity=5)
     far = GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], quantity=20)
     offer = DonationOfferFactory(lat=LINDENAU[0], lon=LINDENAU[1], quantity=12)
-    matches = match_donation_offer(offer.pk)
+    matches = created(run_for(offer))
     assert {(m.goods_need_id, m.quantity) for m in matches} == {(near.pk, 5), (far.pk, 7)}
 
 
@@ -99,4 +97,4 @@ def test_withdrawn_and_unrefined_records_are_not_matched():
     GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], status="withdrawn")
     GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], geocode_status="pending_refinement")
     offer = DonationOfferFactory(lat=LINDENAU[0], lon=LINDENAU[1])
-    assert match_donation_offer(offer.pk) == []
+    assert created(run_for(offer)) == []

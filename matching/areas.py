@@ -1,0 +1,72 @@
+"""Areas that matching is partitioned into: cells of a fixed latitude/longitude grid.
+
+A batch allocates the open needs of one cell together with every offer in their reach, so
+batches of different cells can run on different workers at once. They may reach for the same
+offer near a border; row locks taken with SKIP LOCKED settle that (see `matching.batches`).
+The grid is fixed in degrees, not fitted to one city, so any place on earth has a cell.
+"""
+
+import math
+
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import F, Func, IntegerField, QuerySet
+
+Cell = str  # "row:col", e.g. "286:44" for central Leipzig with the default grid
+
+
+def _steps() -> tuple[float, float]:
+    lat_step, lon_step = settings.MATCHING_CELL_DEGREES
+    return float(lat_step), float(lon_step)
+
+
+def cell_of(point: Point) -> Cell:
+    lat_step, lon_step = _steps()
+    return f"{math.floor(point.y / lat_step)}:{math.floor(point.x / lon_step)}"
+
+
+def parse_cell(cell: Cell) -> tuple[int, int]:
+    """(row, col) of a cell key; ValueError for anything else."""
+    row, col = cell.split(":")
+    return int(row), int(col)
+
+
+def cell_polygon(cell: Cell) -> Polygon:
+    row, col = parse_cell(cell)
+    lat_step, lon_step = _steps()
+    south, west = row * lat_step, col * lon_step
+    return Polygon.from_bbox((west, south, west + lon_step, south + lat_step))
+
+
+def in_cell(queryset: QuerySet, cell: Cell) -> QuerySet:
+    """Records of `queryset` placed in `cell` (GiST-indexed; a point on a border may appear in
+    both neighbours, which the batches' row locks make harmless)."""
+    return queryset.filter(point__intersects=cell_polygon(cell))
+
+
+def _cell_index(axis: str, step: float) -> Func:
+    # The step comes from settings, never from a request, so it may be part of the SQL text.
+    return Func(
+        F("point"),
+        template=f"floor(ST_{axis}(%(expressions)s::geometry) / {float(step)!r})::int",
+        output_field=IntegerField(),
+    )
+
+
+def cells_of_needs_within(need_queryset: QuerySet, point: Point, radius_m: float) -> set[Cell]:
+    """Cells of the needs in `need_queryset` within `radius_m` of `point`: the cells an offer
+    there could serve."""
+    return cells_of_queryset(need_queryset.filter(point__dwithin=(point, D(m=radius_m))))
+
+
+def cells_of_queryset(queryset: QuerySet) -> set[Cell]:
+    """Distinct cells of the records of `queryset`, computed by the database."""
+    lat_step, lon_step = _steps()
+    rows = (
+        queryset.annotate(cell_row=_cell_index("Y", lat_step), cell_col=_cell_index("X", lon_step))
+        .values_list("cell_row", "cell_col")
+        .order_by()
+        .distinct()
+    )
+    return {f"{row}:{col}" for row, col in rows}

@@ -1,0 +1,102 @@
+"""When matching runs: a change schedules its area after commit, debounced per area.
+
+The first change in a cell sets a Redis key and enqueues one batch for that cell with a
+countdown of MATCHING_DEBOUNCE_SECONDS; further changes in the same cell meanwhile find the key
+and enqueue nothing, so a burst (an import, a busy morning) is allocated together. The batch
+deletes the key before it reads, so a change that commits after that point schedules the next
+batch. Redis is only the fast path: the record's `needs_matching` flag stays set until a batch
+of its cell has run, and the sweep schedules the cells of flagged records whose message was lost.
+"""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import transaction
+
+from matching.areas import Cell, cell_of, cells_of_needs_within, cells_of_queryset
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "willkommen:matching:scheduled"
+
+
+def _client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+
+
+def _key(kind: str, cell: Cell) -> str:
+    return f"{KEY_PREFIX}:{kind}:{cell}"
+
+
+def cells_to_match(record) -> tuple[str, set[Cell]]:
+    """The kind and the cells whose batches should see `record`: a need's own cell; for an
+    offer, its own cell and the cells of the open needs it could reach."""
+    from matching.kinds import kind_of
+
+    adapter, side = kind_of(type(record))
+    if record.point is None:
+        return adapter.kind, set()
+    if side == "need":
+        return adapter.kind, {cell_of(record.point)}
+    needs = adapter.needs_reaching(record)
+    cells = cells_of_needs_within(needs, record.point, adapter.reach_m(record))
+    # Its own cell too, whose batch clears its flag even when no need is in reach.
+    return adapter.kind, cells | {cell_of(record.point)}
+
+
+def schedule_cell(kind: str, cell: Cell) -> bool:
+    """Enqueue one batch for the cell unless one is already waiting. True if enqueued."""
+    from workers import tasks
+
+    window = settings.MATCHING_DEBOUNCE_SECONDS
+    try:
+        # The key outlives the countdown a little, for a worker that picks the task up late;
+        # the batch deletes it when it starts.
+        fresh = _client().set(_key(kind, cell), "1", nx=True, ex=max(1, int(window * 4) + 30))
+    except redis.RedisError:
+        log.warning("could not debounce %s %s; enqueueing without", kind, cell, exc_info=True)
+        fresh = True
+    if fresh:
+        tasks.match_area.apply_async((kind, cell), countdown=window)
+    return bool(fresh)
+
+
+def release_cell(kind: str, cell: Cell) -> None:
+    """Called by the batch as it starts: later changes schedule a new batch."""
+    try:
+        _client().delete(_key(kind, cell))
+    except redis.RedisError:
+        log.warning("could not clear the schedule of %s %s", kind, cell, exc_info=True)
+
+
+def schedule_record(record) -> None:
+    """After the current transaction commits, schedule the cells that should see `record`."""
+
+    def schedule() -> None:
+        kind, cells = cells_to_match(record)
+        for cell in sorted(cells):
+            schedule_cell(kind, cell)
+
+    transaction.on_commit(schedule)
+
+
+def schedule_everything() -> int:
+    """A batch for every cell that holds open needs, for every kind; the number enqueued."""
+    from matching.kinds import KINDS, open_needs
+
+    enqueued = 0
+    for kind, info in KINDS.items():
+        for cell in sorted(cells_of_queryset(open_needs(info))):
+            enqueued += schedule_cell(kind, cell)
+    return enqueued
+
+
+def schedule_flagged(record_ids_by_model) -> int:
+    """Schedule the cells of records still flagged for matching (the sweep's path)."""
+    cells: set[tuple[str, Cell]] = set()
+    for model, ids in record_ids_by_model.items():
+        for record in model.objects.filter(pk__in=list(ids)):
+            kind, record_cells = cells_to_match(record)
+            cells |= {(kind, cell) for cell in record_cells}
+    return sum(schedule_cell(kind, cell) for kind, cell in sorted(cells))
