@@ -2,13 +2,14 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from geo.models import PlacedModel
+from geo.models import GeocodeStatus, PlacedModel
 from lifecycle.models import LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES, Status
 
@@ -18,6 +19,13 @@ __all__ = ["MATCHABLE_STATUSES", "Status"]
 # Dates before this are typing mistakes (1900 from a spreadsheet, 0202 for 2020), not plans.
 EARLIEST_DATE = date(2000, 1, 1)
 EARLIEST_DATE_MESSAGE = _("Check the year: dates before 2000 are not accepted.")
+
+# Rows the matching engine may pair: open for matching and placed on the map. The candidate
+# indexes are partial on this, so a search walks only rows it can use; matching.candidates
+# repeats the same predicate literally, or PostgreSQL cannot prove that the index applies.
+_MATCHABLE_PLACED = Q(status__in=MATCHABLE_STATUSES) & Q(
+    geocode_status__in=[GeocodeStatus.PLACED, GeocodeStatus.REFINED]
+)
 
 
 class Category(models.Model):
@@ -91,7 +99,14 @@ class GoodsNeed(GoodsBase):
                 fields=["updated_at"],
                 name="goodsneed_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # Needs of one category nearest to an offer: category and place in one GiST
+            # (btree_gist), so the walk by distance never visits other categories.
+            GistIndex(
+                fields=["category", "point"],
+                name="goodsneed_cat_point_gist",
+                condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
+            ),
         ]
 
     @classmethod
@@ -124,7 +139,14 @@ class DonationOffer(GoodsBase):
                 fields=["updated_at"],
                 name="donationoffer_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # The candidate search (matching.candidates): offers of one category nearest to a
+            # need, only those that can still give something.
+            GistIndex(
+                fields=["category", "point"],
+                name="donationoffer_cat_point_gist",
+                condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
+            ),
         ]
 
     @classmethod

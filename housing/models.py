@@ -5,18 +5,27 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from geo.models import PlacedModel
+from geo.models import GeocodeStatus, PlacedModel
 from lifecycle.models import LifecycleModel
+from lifecycle.states import MATCHABLE_STATUSES
 
 # No real offer or need is dated before the platform existed; an earlier year is a typo
 # ("1924" for "2024") that would make an offer expire at once or a need look ancient.
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_RENT_EUR = Decimal("10000")
+
+# Rows the matching engine may pair: open for matching and placed on the map. The candidate
+# indexes are partial on this, so a search walks only rows it can use; matching.candidates
+# repeats the same predicate literally, or PostgreSQL cannot prove that the index applies.
+_MATCHABLE_PLACED = Q(status__in=MATCHABLE_STATUSES) & Q(
+    geocode_status__in=[GeocodeStatus.PLACED, GeocodeStatus.REFINED]
+)
 
 
 def validate_half_rooms(value: Decimal) -> None:
@@ -99,7 +108,11 @@ class HousingOffer(PlacedModel, LifecycleModel):
                 fields=["updated_at"],
                 name="housingoffer_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # The candidate search (matching.candidates) walks only rows it may pair.
+            GistIndex(
+                fields=["point"], name="housingoffer_match_gist", condition=_MATCHABLE_PLACED
+            ),
         ]
         constraints = [
             # The database keeps what clean() explains to people, in case a write bypasses it.
@@ -198,7 +211,9 @@ class HousingNeed(PlacedModel, LifecycleModel):
                 fields=["updated_at"],
                 name="housingneed_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # The candidate search (matching.candidates) walks only rows it may pair.
+            GistIndex(fields=["point"], name="housingneed_match_gist", condition=_MATCHABLE_PLACED),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(adults__gte=1), name="housingneed_an_adult"),

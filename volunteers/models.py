@@ -4,17 +4,26 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from geo.models import PlacedModel
+from geo.models import GeocodeStatus, PlacedModel
 from lifecycle.models import LifecycleModel
+from lifecycle.states import MATCHABLE_STATUSES
 from volunteers.languages import validate_language_codes, validate_language_levels
 
 MAX_PEOPLE_PER_SHIFT = 200
+
+# Rows the matching engine may pair: open for matching and placed on the map. The candidate
+# indexes are partial on this, so a search walks only rows it can use; matching.candidates
+# repeats the same predicate literally, or PostgreSQL cannot prove that the index applies.
+_MATCHABLE_PLACED = Q(status__in=MATCHABLE_STATUSES) & Q(
+    geocode_status__in=[GeocodeStatus.PLACED, GeocodeStatus.REFINED]
+)
 
 
 class Skill(models.Model):
@@ -73,7 +82,11 @@ class VolunteerProfile(PlacedModel, LifecycleModel):
                 fields=["updated_at"],
                 name="volunteerprofile_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # The candidate search (matching.candidates) walks only rows it may pair.
+            GistIndex(
+                fields=["point"], name="volunteerprofile_match_gist", condition=_MATCHABLE_PLACED
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +181,11 @@ class VolunteerNeed(PlacedModel, LifecycleModel):
                 fields=["updated_at"],
                 name="volunteerneed_dirty_idx",
                 condition=Q(needs_matching=True),
-            )
+            ),
+            # The candidate search (matching.candidates) walks only rows it may pair.
+            GistIndex(
+                fields=["point"], name="volunteerneed_match_gist", condition=_MATCHABLE_PLACED
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,524 @@
+"""Candidate pairs from PostGIS, and the plain core records built from database rows.
+
+Each search is one set-based query: for every need a `JOIN LATERAL` walks the offers nearest
+to it through a partial GiST index (K nearest by `<->`, bounded by `ST_DWithin` on geography)
+and stops after `limit_per_need` rows, so no table is ever read whole into Python. Goods walk
+one composite GiST index over (category_id, point) per accepted category — GiST cannot take
+`category_id = ANY(…)` as an index condition in an ordered scan, so a need that accepts a
+category with children walks each of them and the nearest `limit_per_need` of the union win.
+
+The partial indexes (see the models' `Meta.indexes`) hold only matchable, placed rows; the
+queries below repeat that predicate literally (`_MATCHABLE_SQL`) so PostgreSQL can prove the
+index applies, and cast every parameter to its column's type (`bigint`, `float8`): an
+`int8 = int4` comparison is not in btree_gist's operator class and would silently skip it.
+
+Reads only, no locks: the caller locks what it allocates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from geo.models import GeocodeStatus
+from lifecycle.states import MATCHABLE_STATUSES
+from matching.core import types as core
+from matching.models import LIVE_STATE_VALUES
+
+# --- the predicate of the partial indexes, as SQL ------------------------------------------
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    # Only code constants (status names) pass through here, never user input.
+    return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
+
+
+_STATUSES_SQL = _sql_list(MATCHABLE_STATUSES)
+_PLACED_SQL = _sql_list([GeocodeStatus.PLACED, GeocodeStatus.REFINED])
+_LIVE_SQL = _sql_list(LIVE_STATE_VALUES)
+
+
+def _matchable_sql(alias: str) -> str:
+    """The WHERE part every candidate index is partial on, for the table aliased `alias`."""
+    return f"{alias}.status IN {_STATUSES_SQL} AND {alias}.geocode_status IN {_PLACED_SQL}"
+
+
+@dataclass
+class Candidates:
+    """What one search found: the records of both sides and the pairs within reach."""
+
+    needs: dict[int, core.GoodsNeed | core.Shift | core.Household] = field(default_factory=dict)
+    offers: dict[int, core.GoodsOffer | core.Volunteer | core.Flat] = field(default_factory=dict)
+    # (need_id, offer_id, distance_m), nearest first per need.
+    pairs: list[tuple[int, int, float]] = field(default_factory=list)
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _rows(cursor) -> list[SimpleNamespace]:
+    names = [col.name for col in cursor.description]
+    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def _json(value: Any) -> Any:
+    # Django registers a text loader for jsonb (its fields parse the text themselves), so a
+    # raw cursor hands back strings; model instances hand back parsed values.
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _ids(values: Sequence[int]) -> list[int]:
+    return sorted({int(v) for v in values})
+
+
+def _km_to_m(km: float | None, default_km: float) -> float:
+    return float(km if km is not None else default_km) * 1000.0
+
+
+def _money(value: Decimal | float | None) -> float:
+    return float(value) if value is not None else 0.0
+
+
+def _str_map(values: Mapping[str, Any] | None) -> dict[str, str]:
+    return {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
+
+
+# --- record builders (exported: the batch adapter builds records of locked rows) -----------
+
+
+def goods_need_record(
+    need: Any, *, accepted_category_ids: Iterable[int] | None = None
+) -> core.GoodsNeed:
+    """A goods need (model instance or row with the same attribute names) as a core record.
+
+    Without `accepted_category_ids` the taxonomy is asked for the category and its
+    descendants (one small query).
+    """
+    if accepted_category_ids is None:
+        from donations.selectors import descendant_ids
+
+        accepted_category_ids = descendant_ids(need.category_id)
+    return core.GoodsNeed(
+        id=need.id,
+        category_id=need.category_id,
+        accepted_category_ids=frozenset(int(c) for c in accepted_category_ids),
+        attributes=_str_map(_json(need.attributes)),
+        quantity_open=int(need.quantity_open),
+        max_distance_m=_km_to_m(need.max_distance_km, settings.DEFAULT_NEED_MAX_DISTANCE_KM),
+        deadline=need.deadline,
+        created_at=need.created_at,
+    )
+
+
+def goods_offer_record(offer: Any) -> core.GoodsOffer:
+    """A donation offer (model instance or row) as a core record."""
+    return core.GoodsOffer(
+        id=offer.id,
+        category_id=offer.category_id,
+        attributes=_str_map(_json(offer.attributes)),
+        quantity_open=int(offer.quantity_open),
+        radius_m=_km_to_m(offer.delivery_radius_km, settings.DEFAULT_OFFER_RADIUS_KM),
+        condition=str(offer.condition),
+        created_at=offer.created_at,
+    )
+
+
+def shift_record(
+    shift: Any,
+    *,
+    need: Any | None = None,
+    required_skills: Iterable[str] | None = None,
+) -> core.Shift:
+    """A shift with the fields of its volunteer need as a core record.
+
+    `need` defaults to `shift.need`, `required_skills` to the need's skill slugs (a query).
+    """
+    need = need if need is not None else shift.need
+    if required_skills is None:
+        required_skills = need.required_skills.values_list("slug", flat=True)
+    return core.Shift(
+        id=shift.id,
+        need_id=need.id,
+        start=shift.start,
+        end=shift.end,
+        people_open=int(shift.people_open),
+        required_skills=frozenset(required_skills),
+        languages=frozenset(str(code) for code in _json(need.languages) or ()),
+        max_distance_m=_km_to_m(need.max_distance_km, settings.DEFAULT_NEED_MAX_DISTANCE_KM),
+        created_at=need.created_at,
+    )
+
+
+def volunteer_record(
+    profile: Any,
+    *,
+    skills: Iterable[str] | None = None,
+    slots: Iterable[tuple[int, time, time]] | None = None,
+    away: Iterable[tuple[date, date]] | None = None,
+    booked: Iterable[tuple[datetime, datetime]] | None = None,
+) -> core.Volunteer:
+    """A volunteer profile as a core record.
+
+    Whatever is not given is read from the profile's relations (a query each): its skills,
+    weekly slots, away periods, and as `booked` the shifts its live matches hold.
+    """
+    if skills is None:
+        skills = profile.skills.values_list("slug", flat=True)
+    if slots is None:
+        slots = profile.availability.values_list("weekday", "start", "end")
+    if away is None:
+        away = profile.away_periods.values_list("start", "end")
+    if booked is None:
+        from matching.models import Match
+
+        booked = Match.objects.filter(
+            volunteer_id=profile.id, state__in=LIVE_STATE_VALUES, shift__isnull=False
+        ).values_list("shift__start", "shift__end")
+    languages = {
+        str(item["code"]): str(item.get("level", "")) for item in _json(profile.languages) or ()
+    }
+    return core.Volunteer(
+        id=profile.id,
+        skills=frozenset(skills),
+        languages=languages,
+        slots=tuple(
+            core.WeeklySlot(weekday=int(day), start=start, end=end)
+            for day, start, end in sorted(slots)
+        ),
+        away=tuple(sorted((start, end) for start, end in away)),
+        radius_m=float(profile.travel_radius_km) * 1000.0,
+        max_hours_per_week=float(profile.max_hours_per_week),
+        booked=tuple(sorted((start, end) for start, end in booked)),
+        created_at=profile.created_at,
+    )
+
+
+def household_record(need: Any) -> core.Household:
+    """A housing need (model instance or row) as a core record."""
+    return core.Household(
+        id=need.id,
+        adults=int(need.adults),
+        children=int(need.children),
+        rent_ceiling=_money(need.rent_ceiling),
+        needs_step_free=bool(need.needs_step_free),
+        has_pets=bool(need.has_pets),
+        move_in_date=need.move_in_date,
+        max_distance_m=float(need.max_distance_km) * 1000.0,
+        min_stay_months=need.min_stay_months,
+        created_at=need.created_at,
+    )
+
+
+def flat_record(offer: Any) -> core.Flat:
+    """A housing offer (model instance or row) as a core record."""
+    return core.Flat(
+        id=offer.id,
+        rooms=float(offer.rooms),
+        size_m2=offer.size_m2,
+        warm_rent=_money(offer.warm_rent),
+        max_occupants=int(offer.max_occupants),
+        step_free=bool(offer.step_free),
+        pets_allowed=bool(offer.pets_allowed),
+        available_from=offer.available_from,
+        available_until=offer.available_until,
+        min_stay_months=offer.min_stay_months,
+        created_at=offer.created_at,
+    )
+
+
+# --- goods --------------------------------------------------------------------------------
+
+_GOODS_NEEDS_SQL = """
+WITH RECURSIVE accepted(need_id, category_id) AS (
+    SELECT n.id, n.category_id FROM donations_goodsneed n WHERE n.id = ANY(%(needs)s::bigint[])
+    UNION
+    SELECT a.need_id, c.id FROM donations_category c JOIN accepted a ON c.parent_id = a.category_id
+)
+SELECT n.id, n.category_id, n.attributes, n.quantity_open, n.max_distance_km, n.deadline,
+       n.created_at,
+       ARRAY(SELECT a.category_id FROM accepted a WHERE a.need_id = n.id ORDER BY 1)
+           AS accepted_category_ids
+FROM donations_goodsneed n
+WHERE n.id = ANY(%(needs)s::bigint[])
+"""
+
+
+def goods_pairs_sql(need_ids: Sequence[int], *, limit_per_need: int = 200) -> tuple[str, dict]:
+    """The pair query of `goods_candidates`, with its parameters (the benchmark EXPLAINs it).
+
+    Per (need, accepted category) the composite GiST index (category_id, point) is walked
+    nearest first within the need's reach; the offer's own radius is checked on the rows
+    found (it differs per offer, so it cannot bound the index scan); then the nearest
+    `limit_per_need` per need are kept across its categories.
+    """
+    sql = f"""
+WITH RECURSIVE accepted(need_id, category_id) AS (
+    SELECT n.id, n.category_id FROM donations_goodsneed n WHERE n.id = ANY(%(needs)s::bigint[])
+    UNION
+    SELECT a.need_id, c.id FROM donations_category c JOIN accepted a ON c.parent_id = a.category_id
+)
+SELECT need_id, offer_id, distance_m FROM (
+    SELECT a.need_id, c.offer_id, c.distance_m,
+           row_number() OVER (PARTITION BY a.need_id ORDER BY c.distance_m, c.offer_id) AS rank
+    FROM accepted a
+    JOIN donations_goodsneed n ON n.id = a.need_id
+    CROSS JOIN LATERAL (
+        SELECT o.id AS offer_id, ST_Distance(o.point, n.point) AS distance_m
+        FROM donations_donationoffer o
+        WHERE o.category_id = a.category_id
+          AND {_matchable_sql("o")} AND o.quantity_open > 0
+          AND ST_DWithin(o.point, n.point,
+                         COALESCE(n.max_distance_km, %(need_km)s::float8) * 1000.0)
+          AND ST_DWithin(o.point, n.point,
+                         COALESCE(o.delivery_radius_km, %(offer_km)s::float8) * 1000.0)
+        ORDER BY o.point <-> n.point
+        LIMIT %(limit)s::bigint
+    ) c
+) ranked
+WHERE rank <= %(limit)s::bigint
+ORDER BY need_id, distance_m, offer_id
+"""
+    params = {
+        "needs": _ids(need_ids),
+        "need_km": float(settings.DEFAULT_NEED_MAX_DISTANCE_KM),
+        "offer_km": float(settings.DEFAULT_OFFER_RADIUS_KM),
+        "limit": int(limit_per_need),
+    }
+    return sql, params
+
+
+_GOODS_OFFERS_SQL = """
+SELECT o.id, o.category_id, o.attributes, o.quantity_open, o.delivery_radius_km, o.condition,
+       o.created_at
+FROM donations_donationoffer o
+WHERE o.id = ANY(%(offers)s::bigint[])
+"""
+
+
+def goods_candidates(need_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:
+    """Donation offers within reach of each goods need, nearest first.
+
+    Needs are loaded as given, whatever their status. Offers must be matchable, placed, have
+    something open, be of a category the need accepts (its own or one below), and lie
+    within the smaller of the need's maximum distance and the offer's delivery radius.
+    """
+    found = Candidates()
+    ids = _ids(need_ids)
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(_GOODS_NEEDS_SQL, {"needs": ids})
+        for row in _rows(cursor):
+            found.needs[row.id] = goods_need_record(
+                row, accepted_category_ids=row.accepted_category_ids
+            )
+        sql, params = goods_pairs_sql(ids, limit_per_need=limit_per_need)
+        cursor.execute(sql, params)
+        found.pairs = [(n, o, float(d)) for n, o, d in cursor.fetchall()]
+        offer_ids = sorted({o for _, o, _ in found.pairs})
+        if offer_ids:
+            cursor.execute(_GOODS_OFFERS_SQL, {"offers": offer_ids})
+            for row in _rows(cursor):
+                found.offers[row.id] = goods_offer_record(row)
+    return found
+
+
+# --- volunteers ---------------------------------------------------------------------------
+
+_SHIFTS_SQL = """
+SELECT s.id, s.start, s."end", s.people_open,
+       n.id AS need_id, n.languages, n.max_distance_km, n.created_at,
+       ARRAY(SELECT k.slug FROM volunteers_volunteerneed_required_skills r
+             JOIN volunteers_skill k ON k.id = r.skill_id
+             WHERE r.volunteerneed_id = n.id ORDER BY 1) AS required_skills
+FROM volunteers_shift s
+JOIN volunteers_volunteerneed n ON n.id = s.need_id
+WHERE s.id = ANY(%(shifts)s::bigint[])
+"""
+
+
+def volunteer_pairs_sql(shift_ids: Sequence[int], *, limit_per_need: int = 200) -> tuple[str, dict]:
+    """The pair query of `volunteer_candidates`: one walk per volunteer need (its shifts share
+    the place), fanned out to the asked shifts. Skills are checked in SQL: no required skill
+    of the need may be missing from the profile."""
+    sql = f"""
+WITH asked AS (
+    SELECT s.id AS shift_id, s.need_id FROM volunteers_shift s
+    WHERE s.id = ANY(%(shifts)s::bigint[])
+)
+SELECT a.shift_id, c.profile_id, c.distance_m
+FROM (SELECT DISTINCT need_id FROM asked) q
+JOIN volunteers_volunteerneed n ON n.id = q.need_id
+CROSS JOIN LATERAL (
+    SELECT p.id AS profile_id, ST_Distance(p.point, n.point) AS distance_m
+    FROM volunteers_volunteerprofile p
+    WHERE {_matchable_sql("p")}
+      AND ST_DWithin(p.point, n.point, COALESCE(n.max_distance_km, %(need_km)s::float8) * 1000.0)
+      AND ST_DWithin(p.point, n.point, p.travel_radius_km * 1000.0)
+      AND NOT EXISTS (
+          SELECT 1 FROM volunteers_volunteerneed_required_skills r
+          WHERE r.volunteerneed_id = n.id
+            AND NOT EXISTS (
+                SELECT 1 FROM volunteers_volunteerprofile_skills ps
+                WHERE ps.volunteerprofile_id = p.id AND ps.skill_id = r.skill_id
+            )
+      )
+    ORDER BY p.point <-> n.point
+    LIMIT %(limit)s::bigint
+) c
+JOIN asked a ON a.need_id = q.need_id
+ORDER BY a.shift_id, c.distance_m, c.profile_id
+"""
+    params = {
+        "shifts": _ids(shift_ids),
+        "need_km": float(settings.DEFAULT_NEED_MAX_DISTANCE_KM),
+        "limit": int(limit_per_need),
+    }
+    return sql, params
+
+
+_PROFILES_SQL = f"""
+SELECT p.id, p.languages, p.travel_radius_km, p.max_hours_per_week, p.created_at,
+       ARRAY(SELECT k.slug FROM volunteers_volunteerprofile_skills ps
+             JOIN volunteers_skill k ON k.id = ps.skill_id
+             WHERE ps.volunteerprofile_id = p.id ORDER BY 1) AS skills,
+       ARRAY(SELECT a.weekday FROM volunteers_availabilityslot a
+             WHERE a.profile_id = p.id ORDER BY a.id) AS slot_days,
+       ARRAY(SELECT a.start FROM volunteers_availabilityslot a
+             WHERE a.profile_id = p.id ORDER BY a.id) AS slot_starts,
+       ARRAY(SELECT a."end" FROM volunteers_availabilityslot a
+             WHERE a.profile_id = p.id ORDER BY a.id) AS slot_ends,
+       ARRAY(SELECT w.start FROM volunteers_awayperiod w
+             WHERE w.profile_id = p.id ORDER BY w.id) AS away_starts,
+       ARRAY(SELECT w."end" FROM volunteers_awayperiod w
+             WHERE w.profile_id = p.id ORDER BY w.id) AS away_ends,
+       ARRAY(SELECT s.start FROM matching_match m JOIN volunteers_shift s ON s.id = m.shift_id
+             WHERE m.volunteer_id = p.id AND m.state IN {_LIVE_SQL} ORDER BY m.id)
+           AS booked_starts,
+       ARRAY(SELECT s."end" FROM matching_match m JOIN volunteers_shift s ON s.id = m.shift_id
+             WHERE m.volunteer_id = p.id AND m.state IN {_LIVE_SQL} ORDER BY m.id)
+           AS booked_ends
+FROM volunteers_volunteerprofile p
+WHERE p.id = ANY(%(profiles)s::bigint[])
+"""
+
+
+def volunteer_candidates(shift_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:
+    """Volunteer profiles within reach of each shift's need, nearest first.
+
+    Shifts are loaded as given. Profiles must be matchable and placed, have every skill the
+    need requires, and live within the smaller of the need's maximum distance and their own
+    travel radius. Languages, weekly slots and hours are left to the core's constraints.
+    """
+    found = Candidates()
+    ids = _ids(shift_ids)
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(_SHIFTS_SQL, {"shifts": ids})
+        for row in _rows(cursor):
+            need = SimpleNamespace(
+                id=row.need_id,
+                languages=row.languages,
+                max_distance_km=row.max_distance_km,
+                created_at=row.created_at,
+            )
+            found.needs[row.id] = shift_record(row, need=need, required_skills=row.required_skills)
+        sql, params = volunteer_pairs_sql(ids, limit_per_need=limit_per_need)
+        cursor.execute(sql, params)
+        found.pairs = [(s, p, float(d)) for s, p, d in cursor.fetchall()]
+        profile_ids = sorted({p for _, p, _ in found.pairs})
+        if profile_ids:
+            cursor.execute(_PROFILES_SQL, {"profiles": profile_ids})
+            for row in _rows(cursor):
+                found.offers[row.id] = volunteer_record(
+                    row,
+                    skills=row.skills,
+                    slots=zip(row.slot_days, row.slot_starts, row.slot_ends, strict=True),
+                    away=zip(row.away_starts, row.away_ends, strict=True),
+                    booked=zip(row.booked_starts, row.booked_ends, strict=True),
+                )
+    return found
+
+
+# --- housing ------------------------------------------------------------------------------
+
+_HOUSEHOLDS_SQL = """
+SELECT h.id, h.adults, h.children, h.rent_ceiling, h.needs_step_free, h.has_pets,
+       h.move_in_date, h.max_distance_km, h.min_stay_months, h.created_at
+FROM housing_housingneed h
+WHERE h.id = ANY(%(households)s::bigint[])
+"""
+
+
+def housing_pairs_sql(
+    household_ids: Sequence[int], *, limit_per_need: int = 200
+) -> tuple[str, dict]:
+    """The pair query of `housing_candidates`: the cheap hard filters (occupants, rent,
+    step-free, pets) run in SQL on the rows the index walk finds; flats a live match holds
+    are skipped."""
+    sql = f"""
+SELECT h.id AS household_id, c.flat_id, c.distance_m
+FROM housing_housingneed h
+CROSS JOIN LATERAL (
+    SELECT f.id AS flat_id, ST_Distance(f.point, h.point) AS distance_m
+    FROM housing_housingoffer f
+    WHERE {_matchable_sql("f")}
+      AND ST_DWithin(f.point, h.point, h.max_distance_km * 1000.0)
+      AND f.max_occupants >= h.adults + h.children
+      AND f.warm_rent <= h.rent_ceiling
+      AND (f.step_free OR NOT h.needs_step_free)
+      AND (f.pets_allowed OR NOT h.has_pets)
+      AND NOT EXISTS (
+          SELECT 1 FROM matching_match m
+          WHERE m.housing_offer_id = f.id AND m.state IN {_LIVE_SQL}
+      )
+    ORDER BY f.point <-> h.point
+    LIMIT %(limit)s::bigint
+) c
+WHERE h.id = ANY(%(households)s::bigint[])
+ORDER BY h.id, c.distance_m, c.flat_id
+"""
+    return sql, {"households": _ids(household_ids), "limit": int(limit_per_need)}
+
+
+_FLATS_SQL = """
+SELECT f.id, f.rooms, f.size_m2, f.warm_rent, f.max_occupants, f.step_free, f.pets_allowed,
+       f.available_from, f.available_until, f.min_stay_months, f.created_at
+FROM housing_housingoffer f
+WHERE f.id = ANY(%(flats)s::bigint[])
+"""
+
+
+def housing_candidates(household_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:
+    """Flats within a household's maximum distance that fit it, nearest first.
+
+    Households are loaded as given. Flats must be matchable, placed, not held by a live
+    match, take all its people, cost at most its ceiling, be step-free and allow pets where
+    it needs that. Dates and stay lengths are left to the core's constraints.
+    """
+    found = Candidates()
+    ids = _ids(household_ids)
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(_HOUSEHOLDS_SQL, {"households": ids})
+        for row in _rows(cursor):
+            found.needs[row.id] = household_record(row)
+        sql, params = housing_pairs_sql(ids, limit_per_need=limit_per_need)
+        cursor.execute(sql, params)
+        found.pairs = [(h, f, float(d)) for h, f, d in cursor.fetchall()]
+        flat_ids = sorted({f for _, f, _ in found.pairs})
+        if flat_ids:
+            cursor.execute(_FLATS_SQL, {"flats": flat_ids})
+            for row in _rows(cursor):
+                found.offers[row.id] = flat_record(row)
+    return found

@@ -1,0 +1,373 @@
+"""Candidate search over PostGIS: every filter, the order, the limit and the index used."""
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from donations.models import Category
+from matching import candidates
+from matching.core import types as core
+from matching.models import Match, MatchState
+from tests.factories import DonationOfferFactory, GoodsNeedFactory
+from tests.housing.factories import HousingNeedFactory, HousingOfferFactory
+from tests.volunteers.factories import (
+    AvailabilitySlotFactory,
+    AwayPeriodFactory,
+    VolunteerNeedFactory,
+    VolunteerProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CENTRE = (51.34, 12.37)
+
+
+def east(km: float, origin: tuple[float, float] = CENTRE) -> dict:
+    """lat/lon factory arguments for a point `km` east of `origin`."""
+    lat, lon = origin
+    return {"lat": lat, "lon": lon + km / (111.32 * math.cos(math.radians(lat)))}
+
+
+def category(slug: str) -> Category:
+    return Category.objects.get(slug=slug)
+
+
+def offer_ids(found: candidates.Candidates, need_id: int) -> list[int]:
+    return [o for n, o, _ in found.pairs if n == need_id]
+
+
+# --- goods --------------------------------------------------------------------------------
+
+
+def test_goods_offer_within_both_radii_is_a_candidate_with_its_records():
+    need = GoodsNeedFactory(max_distance_km=10, **east(0))
+    offer = DonationOfferFactory(delivery_radius_km=10, attributes={"size": "M"}, **east(3))
+    found = candidates.goods_candidates([need.pk])
+    assert offer_ids(found, need.pk) == [offer.pk]
+    (_, _, distance) = found.pairs[0]
+    assert 2_900 < distance < 3_100
+    record = found.offers[offer.pk]
+    assert isinstance(record, core.GoodsOffer)
+    assert record.radius_m == 10_000 and record.attributes == {"size": "M"}
+    need_record = found.needs[need.pk]
+    assert need_record.max_distance_m == 10_000
+    assert need_record.accepted_category_ids == {need.category_id}
+
+
+def test_goods_offer_beyond_the_needs_distance_is_excluded():
+    need = GoodsNeedFactory(max_distance_km=2, **east(0))
+    DonationOfferFactory(delivery_radius_km=50, **east(3))
+    assert goods_pairs(need) == []
+
+
+def test_goods_offer_beyond_its_own_delivery_radius_is_excluded():
+    need = GoodsNeedFactory(max_distance_km=50, **east(0))
+    DonationOfferFactory(delivery_radius_km=2, **east(3))
+    assert goods_pairs(need) == []
+
+
+def test_goods_defaults_apply_when_neither_side_sets_a_radius(settings):
+    settings.DEFAULT_NEED_MAX_DISTANCE_KM = 15
+    settings.DEFAULT_OFFER_RADIUS_KM = 5
+    need = GoodsNeedFactory(max_distance_km=None, **east(0))
+    near = DonationOfferFactory(delivery_radius_km=None, **east(4))
+    DonationOfferFactory(delivery_radius_km=None, **east(6))
+    found = candidates.goods_candidates([need.pk])
+    assert offer_ids(found, need.pk) == [near.pk]
+    assert found.offers[near.pk].radius_m == 5_000
+    assert found.needs[need.pk].max_distance_m == 15_000
+
+
+def goods_pairs(need) -> list[int]:
+    return offer_ids(candidates.goods_candidates([need.pk]), need.pk)
+
+
+def test_goods_offer_of_another_category_is_excluded():
+    need = GoodsNeedFactory(category=category("clothing-winter-jacket"), **east(0))
+    DonationOfferFactory(category=category("kitchen-kettle"), **east(1))
+    DonationOfferFactory(category=category("clothing"), **east(1))  # the parent is no answer
+    assert goods_pairs(need) == []
+
+
+def test_goods_need_of_a_parent_category_gets_offers_of_its_children():
+    need = GoodsNeedFactory(category=category("clothing"), **east(0))
+    jacket = DonationOfferFactory(category=category("clothing-winter-jacket"), **east(2))
+    socks = DonationOfferFactory(category=category("clothing-socks"), **east(1))
+    DonationOfferFactory(category=category("shoes-sandals"), **east(1))
+    found = candidates.goods_candidates([need.pk])
+    assert offer_ids(found, need.pk) == [socks.pk, jacket.pk]
+    accepted = found.needs[need.pk].accepted_category_ids
+    assert category("clothing-socks").pk in accepted and category("clothing").pk in accepted
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "draft"},
+        {"status": "withdrawn"},
+        {"status": "fulfilled"},
+        {"geocode_status": "pending_refinement"},
+        {"geocode_status": "refinement_failed"},
+        {"quantity_open": 0},
+    ],
+    ids=["draft", "withdrawn", "fulfilled", "unplaced", "refinement-failed", "nothing-open"],
+)
+def test_goods_offer_that_cannot_give_is_excluded(fields):
+    need = GoodsNeedFactory(**east(0))
+    DonationOfferFactory(**fields, **east(1))
+    assert goods_pairs(need) == []
+
+
+def test_goods_offer_partly_matched_or_refined_is_a_candidate():
+    need = GoodsNeedFactory(**east(0))
+    partly = DonationOfferFactory(status="partly_matched", quantity_open=3, **east(1))
+    refined = DonationOfferFactory(geocode_status="refined", **east(2))
+    assert goods_pairs(need) == [partly.pk, refined.pk]
+
+
+def test_goods_need_is_loaded_whatever_its_status():
+    need = GoodsNeedFactory(status="draft", **east(0))
+    offer = DonationOfferFactory(**east(1))
+    found = candidates.goods_candidates([need.pk])
+    assert need.pk in found.needs and offer_ids(found, need.pk) == [offer.pk]
+
+
+def test_goods_candidates_come_nearest_first_and_the_limit_keeps_the_nearest():
+    need = GoodsNeedFactory(category=category("clothing"), **east(0))
+    far = DonationOfferFactory(category=category("clothing-socks"), **east(5))
+    near = DonationOfferFactory(category=category("clothing-winter-jacket"), **east(1))
+    middle = DonationOfferFactory(category=category("clothing-socks"), **east(3))
+    assert goods_pairs(need) == [near.pk, middle.pk, far.pk]
+    found = candidates.goods_candidates([need.pk], limit_per_need=2)
+    assert offer_ids(found, need.pk) == [near.pk, middle.pk]
+    assert set(found.offers) == {near.pk, middle.pk}
+
+
+def test_goods_candidates_for_several_needs_in_one_call():
+    west_need = GoodsNeedFactory(max_distance_km=3, **east(-10))
+    east_need = GoodsNeedFactory(max_distance_km=3, **east(10))
+    west_offer = DonationOfferFactory(**east(-9))
+    east_offer = DonationOfferFactory(**east(9))
+    found = candidates.goods_candidates([west_need.pk, east_need.pk])
+    assert offer_ids(found, west_need.pk) == [west_offer.pk]
+    assert offer_ids(found, east_need.pk) == [east_offer.pk]
+    assert candidates.goods_candidates([]).pairs == []
+
+
+def plan(sql: str, params: dict) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_goods_search_walks_the_composite_gist_index():
+    need = GoodsNeedFactory(**east(0))
+    for km in (1, 2, 3):
+        DonationOfferFactory(**east(km))
+    text = plan(*candidates.goods_pairs_sql([need.pk], limit_per_need=10))
+    assert "donationoffer_cat_point_gist" in text
+    # The category is an index condition, not a filter on rows the walk already fetched.
+    index_part = text.split("donationoffer_cat_point_gist", 1)[1]
+    index_cond = next(line for line in index_part.splitlines() if "Index Cond:" in line)
+    assert "category_id = a.category_id" in index_cond
+    assert "Order By: (point <-> n.point)" in index_part
+
+
+# --- volunteers ---------------------------------------------------------------------------
+
+
+def test_volunteer_within_both_radii_with_every_skill_is_a_candidate():
+    need = VolunteerNeedFactory(
+        max_distance_km=10, required_skills=["interpreting", "driving-licence-b"], **east(0)
+    )
+    shift = need.shifts.get()
+    both = VolunteerProfileFactory(
+        travel_radius_km=5, skills=["interpreting", "driving-licence-b", "cooking"], **east(2)
+    )
+    VolunteerProfileFactory(travel_radius_km=5, skills=["interpreting"], **east(1))
+    VolunteerProfileFactory(travel_radius_km=5, skills=[], **east(1))
+    found = candidates.volunteer_candidates([shift.pk])
+    assert offer_ids(found, shift.pk) == [both.pk]
+    record = found.needs[shift.pk]
+    assert isinstance(record, core.Shift)
+    assert record.required_skills == {"interpreting", "driving-licence-b"}
+    assert record.need_id == need.pk and record.people_open == shift.people_open
+
+
+def test_volunteer_outside_either_radius_is_excluded():
+    need = VolunteerNeedFactory(max_distance_km=3, **east(0))
+    shift = need.shifts.get()
+    VolunteerProfileFactory(travel_radius_km=50, **east(4))  # beyond the need's reach
+    VolunteerProfileFactory(travel_radius_km=1, **east(2))  # beyond their own radius
+    inside = VolunteerProfileFactory(travel_radius_km=5, **east(2.5))
+    assert offer_ids(candidates.volunteer_candidates([shift.pk]), shift.pk) == [inside.pk]
+
+
+def test_volunteer_not_matchable_or_unplaced_is_excluded():
+    need = VolunteerNeedFactory(**east(0))
+    shift = need.shifts.get()
+    VolunteerProfileFactory(status="draft", **east(1))
+    VolunteerProfileFactory(status="withdrawn", **east(1))
+    VolunteerProfileFactory(geocode_status="pending_refinement", **east(1))
+    assert candidates.volunteer_candidates([shift.pk]).pairs == []
+
+
+def test_volunteer_record_has_slots_away_periods_and_booked_shifts():
+    need = VolunteerNeedFactory(**east(0), shifts=[{}, {"start": timezone.now() + timedelta(1)}])
+    first, second = need.shifts.order_by("start")
+    profile = VolunteerProfileFactory(
+        skills=["cooking"], languages=[{"code": "uk", "level": "native"}], **east(1)
+    )
+    AvailabilitySlotFactory(profile=profile, weekday=2, start="09:00", end="12:00")
+    away = AwayPeriodFactory(profile=profile)
+    other_need = VolunteerNeedFactory(**east(20))
+    held = other_need.shifts.get()
+    Match.objects.create(
+        kind=Match.Kind.VOLUNTEERS,
+        volunteer=profile,
+        shift=held,
+        quantity=1,
+        distance_m=1.0,
+        score=0.5,
+        state=MatchState.ACCEPTED,
+    )
+    declined = VolunteerNeedFactory(**east(25)).shifts.get()
+    Match.objects.create(
+        kind=Match.Kind.VOLUNTEERS,
+        volunteer=profile,
+        shift=declined,
+        quantity=1,
+        distance_m=1.0,
+        score=0.5,
+        state=MatchState.DECLINED,
+    )
+    found = candidates.volunteer_candidates([first.pk, second.pk])
+    assert offer_ids(found, first.pk) == [profile.pk] == offer_ids(found, second.pk)
+    record = found.offers[profile.pk]
+    assert record.skills == {"cooking"} and record.languages == {"uk": "native"}
+    assert [(s.weekday, s.start.hour, s.end.hour) for s in record.slots] == [(2, 9, 12)]
+    assert record.away == ((away.start, away.end),)
+    assert record.booked == ((held.start, held.end),)
+    assert record.radius_m == profile.travel_radius_km * 1000
+    # The builder reads the same from a model instance.
+    assert candidates.volunteer_record(profile) == record
+
+
+def test_volunteer_candidates_nearest_first_and_limited():
+    need = VolunteerNeedFactory(**east(0))
+    shift = need.shifts.get()
+    far = VolunteerProfileFactory(**east(3))
+    near = VolunteerProfileFactory(**east(1))
+    middle = VolunteerProfileFactory(**east(2))
+    assert offer_ids(candidates.volunteer_candidates([shift.pk]), shift.pk) == [
+        near.pk,
+        middle.pk,
+        far.pk,
+    ]
+    limited = candidates.volunteer_candidates([shift.pk], limit_per_need=1)
+    assert offer_ids(limited, shift.pk) == [near.pk]
+
+
+def test_volunteer_search_walks_the_partial_gist_index():
+    shift = VolunteerNeedFactory(**east(0)).shifts.get()
+    VolunteerProfileFactory(**east(1))
+    text = plan(*candidates.volunteer_pairs_sql([shift.pk], limit_per_need=10))
+    assert "volunteerprofile_match_gist" in text
+
+
+# --- housing ------------------------------------------------------------------------------
+
+
+def test_flat_that_fits_within_the_households_distance_is_a_candidate():
+    household = HousingNeedFactory(max_distance_km=5, **east(0))
+    flat = HousingOfferFactory(warm_rent=Decimal("750.50"), **east(3))
+    HousingOfferFactory(**east(6))
+    found = candidates.housing_candidates([household.pk])
+    assert offer_ids(found, household.pk) == [flat.pk]
+    assert found.offers[flat.pk].warm_rent == 750.5
+    assert found.needs[household.pk].max_distance_m == 5_000
+    assert found.needs[household.pk].rent_ceiling == 900.0
+
+
+@pytest.mark.parametrize(
+    ("household_fields", "flat_fields"),
+    [
+        ({"adults": 3, "children": 2}, {"max_occupants": 4}),
+        ({"rent_ceiling": Decimal("700")}, {"warm_rent": Decimal("700.01")}),
+        ({"needs_step_free": True}, {"step_free": False}),
+        ({"has_pets": True}, {"pets_allowed": False}),
+        ({}, {"status": "draft"}),
+        ({}, {"geocode_status": "pending_refinement"}),
+    ],
+    ids=["too-small", "too-dear", "not-step-free", "no-pets", "draft", "unplaced"],
+)
+def test_flat_that_does_not_fit_is_excluded(household_fields, flat_fields):
+    household = HousingNeedFactory(**household_fields, **east(0))
+    HousingOfferFactory(**flat_fields, **east(1))
+    assert candidates.housing_candidates([household.pk]).pairs == []
+
+
+def test_flat_that_fits_exactly_is_a_candidate():
+    household = HousingNeedFactory(
+        adults=3,
+        children=1,
+        rent_ceiling=Decimal("800"),
+        needs_step_free=True,
+        has_pets=True,
+        **east(0),
+    )
+    flat = HousingOfferFactory(
+        max_occupants=4, warm_rent=Decimal("800"), step_free=True, pets_allowed=True, **east(1)
+    )
+    assert offer_ids(candidates.housing_candidates([household.pk]), household.pk) == [flat.pk]
+
+
+def test_flat_with_a_live_match_is_excluded_and_freed_by_a_declined_one():
+    household = HousingNeedFactory(**east(0))
+    held = HousingOfferFactory(**east(1))
+    freed = HousingOfferFactory(**east(2))
+    other = HousingNeedFactory(**east(1))
+    Match.objects.create(
+        kind=Match.Kind.HOUSING,
+        housing_offer=held,
+        housing_need=other,
+        quantity=1,
+        distance_m=1.0,
+        score=0.5,
+        state=MatchState.PROPOSED,
+    )
+    Match.objects.create(
+        kind=Match.Kind.HOUSING,
+        housing_offer=freed,
+        housing_need=other,
+        quantity=1,
+        distance_m=1.0,
+        score=0.5,
+        state=MatchState.DECLINED,
+    )
+    assert offer_ids(candidates.housing_candidates([household.pk]), household.pk) == [freed.pk]
+
+
+def test_flats_nearest_first_and_limited():
+    household = HousingNeedFactory(**east(0))
+    far = HousingOfferFactory(**east(4))
+    near = HousingOfferFactory(**east(1))
+    assert offer_ids(candidates.housing_candidates([household.pk]), household.pk) == [
+        near.pk,
+        far.pk,
+    ]
+    limited = candidates.housing_candidates([household.pk], limit_per_need=1)
+    assert offer_ids(limited, household.pk) == [near.pk]
+    assert set(limited.offers) == {near.pk}
+
+
+def test_housing_search_walks_the_partial_gist_index():
+    household = HousingNeedFactory(**east(0))
+    HousingOfferFactory(**east(1))
+    text = plan(*candidates.housing_pairs_sql([household.pk], limit_per_need=10))
+    assert "housingoffer_match_gist" in text
