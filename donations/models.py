@@ -76,7 +76,6 @@ class GoodsBase(PlacedModel, LifecycleModel):
 
 class GoodsNeed(GoodsBase):
     ORGANISATION_FIELD = "organisation"
-    MATCHING_TASK = "match_goods_need"
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="goods_needs"
@@ -123,7 +122,6 @@ class Condition(models.TextChoices):
 
 class DonationOffer(GoodsBase):
     OWNER_FIELD = "donor"
-    MATCHING_TASK = "match_donation_offer"
 
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="donation_offers"

@@ -20,11 +20,11 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -182,6 +182,29 @@ def _clear_offer_flags_in_cell(model, cell: Cell) -> None:
     _clear_flags(model, ids)
 
 
+# The widest any radius may be (the models' validators); the core checks the real limits.
+WIDEST_REACH_M = 200_000.0
+
+
+def _pairs_with(needs_sql: str, need_ids, offer_model, offer_ids) -> list[tuple[int, int, float]]:
+    """(need, offer, metres) for offers that the candidate search skipped because all their
+    capacity is held, by proposals this batch may revise. `needs_sql` selects (id, point)."""
+    if not need_ids or not offer_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT n.id, o.id, ST_Distance(n.point, o.point)
+            FROM ({needs_sql}) n
+            JOIN {offer_model._meta.db_table} o
+              ON ST_DWithin(n.point, o.point, %(reach)s)
+            WHERE n.id = ANY(%(needs)s) AND o.id = ANY(%(offers)s)
+            """,
+            {"reach": WIDEST_REACH_M, "needs": list(need_ids), "offers": list(offer_ids)},
+        )
+        return [(n, o, float(d)) for n, o, d in cursor.fetchall()]
+
+
 def _weights() -> Mapping[str, float]:
     return settings.MATCHING_WEIGHTS
 
@@ -236,8 +259,13 @@ def run_goods_batch(cell: Cell) -> BatchResult:
             .values_list("goods_need_id", "donation_offer_id")
         )
         pairs = {(n, o): d for n, o, d in found.pairs if o in offers}
-        for match, n, o in revisable:
-            pairs.setdefault((n, o), match.distance_m)
+        for n, o, d in _pairs_with(
+            f"SELECT id, point FROM {GoodsNeed._meta.db_table}",
+            list(needs),
+            DonationOffer,
+            {o for _, _, o in revisable},
+        ):
+            pairs.setdefault((n, o), d)
         need_records = dict(found.needs)
         offer_records = dict(found.offers)
         for o in offers:
@@ -315,15 +343,6 @@ def _booked(matches: Iterable[Match]) -> dict[int, list[tuple[datetime, datetime
     return booked
 
 
-def _hours_in_week(booked: Iterable[tuple[datetime, datetime]], start: datetime, tz) -> float:
-    week = start.astimezone(tz).isocalendar()[:2]
-    return sum(
-        (end - begin) / timedelta(hours=1)
-        for begin, end in booked
-        if begin.astimezone(tz).isocalendar()[:2] == week
-    )
-
-
 def run_volunteer_batch(cell: Cell) -> BatchResult:
     result = BatchResult("volunteers", cell)
     now, tz = _now_and_zone()
@@ -373,8 +392,14 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
         }
         held = Counter(m.shift_id for m, _, _ in revisable)
         pairs = {(s, v): d for s, v, d in found.pairs if v in volunteers}
-        for match, s, v in revisable:
-            pairs.setdefault((s, v), match.distance_m)
+        for s, v, d in _pairs_with(
+            f"SELECT s.id, n.point FROM {Shift._meta.db_table} s "
+            f"JOIN {VolunteerNeed._meta.db_table} n ON n.id = s.need_id",
+            list(shifts),
+            VolunteerProfile,
+            {v for _, _, v in revisable},
+        ):
+            pairs.setdefault((s, v), d)
         edges = []
         for (s, v), distance in pairs.items():
             if (s, v) in taken or s not in shift_records:
@@ -389,7 +414,9 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
                 distance,
                 now=now,
                 weights=_weights(),
-                booked_hours_in_week=_hours_in_week(volunteer.booked, shift.start, tz),
+                booked_hours_in_week=constraints.hours_in_week(
+                    constraints.iso_week(shift.start, tz), volunteer.booked, tz
+                ),
             )
             edges.append(Edge(s, v, value, distance, breakdown))
         result.edges = len(edges)
@@ -496,8 +523,13 @@ def run_housing_batch(cell: Cell) -> BatchResult:
             if f not in offer_records:
                 offer_records[f] = search.flat_record(flats[f])
         pairs = {(n, o): d for n, o, d in found.pairs if o in flats}
-        for match, n, o in revisable:
-            pairs.setdefault((n, o), match.distance_m)
+        for n, o, d in _pairs_with(
+            f"SELECT id, point FROM {HousingNeed._meta.db_table}",
+            list(households),
+            HousingOffer,
+            {o for _, _, o in revisable},
+        ):
+            pairs.setdefault((n, o), d)
         edges = []
         for (n, o), distance in pairs.items():
             if n in housed or o in let or n not in need_records:

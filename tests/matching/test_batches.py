@@ -194,9 +194,7 @@ def test_the_weekly_hours_of_a_volunteer_are_respected_across_batches():
         **east(LINDENAU, 0),
         shifts=[{"start": start, "end": start + timedelta(hours=3), "people": 1}],
     )
-    volunteer = _volunteer(
-        **east(LINDENAU, 1), hours=4, slots=((1, "16:00", "21:00"), (3, "16:00", "21:00"))
-    )
+    _volunteer(**east(LINDENAU, 1), hours=4, slots=((1, "16:00", "21:00"), (3, "16:00", "21:00")))
     assert len(created(run_for(first))) == 1
     thursday = start + timedelta(days=2)
     second = VolunteerNeedFactory(

@@ -169,9 +169,19 @@ def test_the_history_never_holds_what_a_volunteer_wrote_about_themself():
 
 
 @pytest.mark.django_db
-def test_request_matching_only_sets_the_flag(django_capture_on_commit_callbacks):
+def test_request_matching_sets_the_flag_and_schedules_the_needs_cell_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    from unittest import mock
+
+    from matching.areas import cell_of
+
     need = VolunteerNeedFactory()
     VolunteerNeed.objects.filter(pk=need.pk).update(needs_matching=False)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with (
+        mock.patch("matching.scheduling.schedule_cell") as schedule_cell,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         need.request_matching()
-    assert VolunteerNeed.objects.get(pk=need.pk).needs_matching and callbacks == []
+    assert VolunteerNeed.objects.get(pk=need.pk).needs_matching and len(callbacks) == 1
+    schedule_cell.assert_called_once_with("volunteers", cell_of(need.point))

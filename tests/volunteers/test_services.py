@@ -52,7 +52,7 @@ def test_a_profile_is_created_placed_with_its_rows(django_capture_on_commit_call
             max_hours_per_week=6,
         )
     assert profile.district == "Lindenau" and profile.status == Status.OPEN
-    assert profile.needs_matching and callbacks == []  # no engine for volunteers yet
+    assert profile.needs_matching and len(callbacks) == 1  # its cell is scheduled
     assert sorted(s.slug for s in profile.skills.all()) == ["cooking", "interpreting"]
     assert profile.availability.get().weekday == 0
     assert profile.away_periods.get().end == date(2031, 7, 14)
