@@ -1,0 +1,65 @@
+"""Debounced scheduling per area: a burst of changes in one cell becomes one batch."""
+
+import pytest
+import redis
+from django.conf import settings
+
+from matching.areas import cell_of
+from matching.scheduling import KEY_PREFIX, cells_to_match, schedule_everything
+from tests.factories import DonationOfferFactory, GoodsNeedFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def queued_batches(client) -> int:
+    return client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+def test_a_burst_of_changes_in_one_cell_enqueues_one_batch(
+    broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        needs = [GoodsNeedFactory(lat=51.34, lon=12.37 + i / 1000) for i in range(20)]
+        for need in needs:
+            need.request_matching()
+    assert queued_batches(broker) == 1
+    assert broker.exists(f"{KEY_PREFIX}:goods:{cell_of(needs[0].point)}")
+
+
+def test_a_change_after_the_batch_started_schedules_the_next_one(
+    broker, django_capture_on_commit_callbacks
+):
+    from matching.scheduling import release_cell
+
+    need = GoodsNeedFactory(lat=51.34, lon=12.37)
+    with django_capture_on_commit_callbacks(execute=True):
+        need.request_matching()
+    release_cell("goods", cell_of(need.point))  # what the batch does as it starts
+    with django_capture_on_commit_callbacks(execute=True):
+        need.request_matching()
+    assert queued_batches(broker) == 2
+
+
+def test_an_offer_schedules_its_own_cell_and_the_cells_of_needs_it_reaches():
+    offer = DonationOfferFactory(lat=51.34, lon=12.325, delivery_radius_km=10)
+    west = GoodsNeedFactory(lat=51.34, lon=12.30)  # across the cell border, in reach
+    GoodsNeedFactory(lat=51.05, lon=13.74)  # Dresden: out of reach
+    kind, cells = cells_to_match(offer)
+    assert kind == "goods"
+    assert cells == {cell_of(offer.point), cell_of(west.point)}
+
+
+def test_the_full_run_schedules_every_cell_with_open_needs(broker):
+    leipzig = GoodsNeedFactory(lat=51.34, lon=12.37)
+    dresden = GoodsNeedFactory(lat=51.05, lon=13.74)
+    GoodsNeedFactory(lat=50.83, lon=12.92, status="withdrawn")  # Chemnitz, closed
+    assert schedule_everything() == 2
+    assert cell_of(leipzig.point) != cell_of(dresden.point)
