@@ -1,0 +1,1 @@
+"""Benchmarks of the matching engine on synthetic data (`make bench`; never run in CI)."""
