@@ -104,6 +104,22 @@ def test_goods_need_of_a_parent_category_gets_offers_of_its_children():
     assert category("clothing-socks").pk in accepted and category("clothing").pk in accepted
 
 
+def test_goods_parent_need_excludes_categories_next_to_its_children_by_id():
+    # The search walks runs of consecutive accepted ids; the ids just outside must stay out.
+    parent = category("clothing")
+    accepted = sorted(Category.objects.filter(parent=parent).values_list("pk", flat=True))
+    accepted = sorted([parent.pk, *accepted])
+    neighbours = Category.objects.filter(pk__in=[accepted[0] - 1, accepted[-1] + 1])
+    need = GoodsNeedFactory(category=parent, **east(0))
+    inside = [
+        DonationOfferFactory(category_id=pk, **east(0.1 + i / 10)) for i, pk in enumerate(accepted)
+    ]
+    for other in neighbours:
+        DonationOfferFactory(category=other, **east(0.05))
+    assert neighbours.exists()
+    assert goods_pairs(need) == [offer.pk for offer in inside]
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -174,7 +190,7 @@ def test_goods_search_walks_the_composite_gist_index():
     # The category is an index condition, not a filter on rows the walk already fetched.
     index_part = text.split("donationoffer_cat_point_gist", 1)[1]
     index_cond = next(line for line in index_part.splitlines() if "Index Cond:" in line)
-    assert "category_id = a.category_id" in index_cond
+    assert "category_id >= " in index_cond and "category_id <= " in index_cond
     assert "Order By: (point <-> n.point)" in index_part
 
 
