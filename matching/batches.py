@@ -24,6 +24,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.gis.measure import D
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -33,7 +34,7 @@ from geo.models import GeocodeStatus
 from housing.models import HousingNeed, HousingOffer
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching import candidates as search
-from matching.areas import Cell, in_cell
+from matching.areas import Cell, cell_polygon, in_cell
 from matching.core import allocation, constraints, scoring
 from matching.core.types import Allocation, Edge, Problem
 from matching.models import ACTIVE_STATES, Match, MatchEvent, MatchState
@@ -205,6 +206,31 @@ def _pairs_with(needs_sql: str, need_ids, offer_model, offer_ids) -> list[tuple[
         return [(n, o, float(d)) for n, o, d in cursor.fetchall()]
 
 
+def _foreign_proposals(
+    kind: str, need_field: str, offer_field: str, need_model, cell: Cell, reach_m: float, own
+) -> tuple[dict, list[Match]]:
+    """Unseen proposals of needs outside this cell on offers within `reach_m` of it, and
+    those needs, both locked (SKIP LOCKED): a batch may revise them too, so that an offer near
+    a cell border does not simply go to whichever cell's batch ran first."""
+    if reach_m <= 0:
+        return {}, []
+    nearby = Match.objects.filter(
+        kind=kind,
+        state=MatchState.PROPOSED,
+        **{f"{offer_field}__point__dwithin": (cell_polygon(cell), D(m=reach_m))},
+    ).exclude(**{f"{need_field}_id__in": list(own)})
+    found = list(_lock(nearby))
+    needs = {
+        n.pk: n
+        for n in _lock(
+            _matchable(need_model.objects).filter(
+                pk__in={getattr(m, f"{need_field}_id") for m in found}
+            )
+        )
+    }
+    return needs, [m for m in found if getattr(m, f"{need_field}_id") in needs]
+
+
 def _weights() -> Mapping[str, float]:
     return settings.MATCHING_WEIGHTS
 
@@ -237,6 +263,22 @@ def run_goods_batch(cell: Cell) -> BatchResult:
                 goods_need_id__in=list(needs)
             )
         )
+        extra, foreign = _foreign_proposals(
+            Match.Kind.GOODS,
+            "goods_need",
+            "donation_offer",
+            GoodsNeed,
+            cell,
+            max((r.max_distance_m for r in found.needs.values()), default=0.0),
+            needs,
+        )
+        proposals += foreign
+        everyone = {**needs, **extra}
+        if extra:  # their other options, so that a revision can move them elsewhere
+            more = search.goods_candidates(list(extra), limit_per_need=_limit())
+            found.needs.update(more.needs)
+            found.offers.update(more.offers)
+            found.pairs.extend(more.pairs)
         wanted = set(found.offers) | {m.donation_offer_id for m in proposals}
         offers = {
             o.pk: o
@@ -253,17 +295,15 @@ def run_goods_batch(cell: Cell) -> BatchResult:
         ]
         taken = set(
             Match.objects.filter(
-                kind=Match.Kind.GOODS, state__in=ACTIVE_STATES, goods_need_id__in=list(needs)
+                kind=Match.Kind.GOODS, state__in=ACTIVE_STATES, goods_need_id__in=list(everyone)
             )
             .exclude(pk__in=[m.pk for m, _, _ in revisable])
             .values_list("goods_need_id", "donation_offer_id")
         )
         pairs = {(n, o): d for n, o, d in found.pairs if o in offers}
+        needs_sql = f"SELECT id, point FROM {GoodsNeed._meta.db_table}"
         for n, o, d in _pairs_with(
-            f"SELECT id, point FROM {GoodsNeed._meta.db_table}",
-            list(needs),
-            DonationOffer,
-            {o for _, _, o in revisable},
+            needs_sql, list(everyone), DonationOffer, {o for _, _, o in revisable}
         ):
             pairs.setdefault((n, o), d)
         need_records = dict(found.needs)
@@ -279,7 +319,7 @@ def run_goods_batch(cell: Cell) -> BatchResult:
         for (n, o), distance in pairs.items():
             if (n, o) in taken or n not in need_records:
                 continue
-            need = replace(need_records[n], quantity_open=needs[n].quantity_open + held_need[n])
+            need = replace(need_records[n], quantity_open=everyone[n].quantity_open + held_need[n])
             offer = replace(offer_records[o], quantity_open=offers[o].quantity_open + held_offer[o])
             if constraints.goods_reason(need, offer, distance) is not None:
                 continue
@@ -291,9 +331,9 @@ def run_goods_batch(cell: Cell) -> BatchResult:
         plan = _plan(
             allocation.allocate_flow,
             edges=edges,
-            need_open={n: r.quantity_open for n, r in needs.items()},
+            need_open={n: r.quantity_open for n, r in everyone.items()},
             offer_open={o: r.quantity_open for o, r in offers.items()},
-            arrival={n: r.created_at.timestamp() for n, r in needs.items()},
+            arrival={n: r.created_at.timestamp() for n, r in everyone.items()},
             revisable=revisable,
         )
         _cancel(plan.cancel, REVISED_REASON)
@@ -305,7 +345,7 @@ def run_goods_batch(cell: Cell) -> BatchResult:
             result.created.append(
                 _propose(
                     kind=Match.Kind.GOODS,
-                    goods_need=needs[alloc.need_id],
+                    goods_need=everyone[alloc.need_id],
                     donation_offer=offers[alloc.offer_id],
                     quantity=alloc.quantity,
                     distance_m=alloc.distance_m,
@@ -315,7 +355,7 @@ def run_goods_batch(cell: Cell) -> BatchResult:
             )
             delta_need[alloc.need_id] -= alloc.quantity
             delta_offer[alloc.offer_id] -= alloc.quantity
-        for rows, delta in ((needs, delta_need), (offers, delta_offer)):
+        for rows, delta in ((everyone, delta_need), (offers, delta_offer)):
             for pk, change in delta.items():
                 if change:
                     record = rows[pk]
@@ -496,6 +536,22 @@ def run_housing_batch(cell: Cell) -> BatchResult:
                 housing_need_id__in=list(households)
             )
         )
+        extra, foreign = _foreign_proposals(
+            Match.Kind.HOUSING,
+            "housing_need",
+            "housing_offer",
+            HousingNeed,
+            cell,
+            max((r.max_distance_m for r in found.needs.values()), default=0.0),
+            households,
+        )
+        proposals += foreign
+        everyone = {**households, **extra}
+        if extra:  # their other options, so that a revision can move them elsewhere
+            more = search.housing_candidates(list(extra), limit_per_need=_limit())
+            found.needs.update(more.needs)
+            found.offers.update(more.offers)
+            found.pairs.extend(more.pairs)
         wanted = set(found.offers) | {m.housing_offer_id for m in proposals}
         flats = {f.pk: f for f in _lock(_matchable(HousingOffer.objects).filter(pk__in=wanted))}
         revisable = [
@@ -508,7 +564,7 @@ def run_housing_batch(cell: Cell) -> BatchResult:
             pk__in=revisable_ids
         )
         housed = set(
-            firm.filter(housing_need_id__in=list(households)).values_list(
+            firm.filter(housing_need_id__in=list(everyone)).values_list(
                 "housing_need_id", flat=True
             )
         )
@@ -523,11 +579,9 @@ def run_housing_batch(cell: Cell) -> BatchResult:
             if f not in offer_records:
                 offer_records[f] = search.flat_record(flats[f])
         pairs = {(n, o): d for n, o, d in found.pairs if o in flats}
+        needs_sql = f"SELECT id, point FROM {HousingNeed._meta.db_table}"
         for n, o, d in _pairs_with(
-            f"SELECT id, point FROM {HousingNeed._meta.db_table}",
-            list(households),
-            HousingOffer,
-            {o for _, _, o in revisable},
+            needs_sql, list(everyone), HousingOffer, {o for _, _, o in revisable}
         ):
             pairs.setdefault((n, o), d)
         edges = []
@@ -550,9 +604,9 @@ def run_housing_batch(cell: Cell) -> BatchResult:
         plan = _plan(
             allocation.allocate_assignment,
             edges=edges,
-            need_open={n: 0 if n in housed or n in held_need else 1 for n in households},
+            need_open={n: 0 if n in housed or n in held_need else 1 for n in everyone},
             offer_open={o: 0 if o in let or o in held_offer else 1 for o in flats},
-            arrival={n: r.created_at.timestamp() for n, r in households.items()},
+            arrival={n: r.created_at.timestamp() for n, r in everyone.items()},
             revisable=revisable,
         )
         _cancel(plan.cancel, REVISED_REASON)
@@ -562,7 +616,7 @@ def run_housing_batch(cell: Cell) -> BatchResult:
             result.created.append(
                 _propose(
                     kind=Match.Kind.HOUSING,
-                    housing_need=households[alloc.need_id],
+                    housing_need=everyone[alloc.need_id],
                     housing_offer=flats[alloc.offer_id],
                     quantity=1,
                     distance_m=alloc.distance_m,
@@ -574,7 +628,7 @@ def run_housing_batch(cell: Cell) -> BatchResult:
             touched_flats.add(alloc.offer_id)
         live = Match.objects.filter(kind=Match.Kind.HOUSING, state__in=ACTIVE_STATES)
         for rows, touched, side in (
-            (households, touched_needs, "housing_need"),
+            (everyone, touched_needs, "housing_need"),
             (flats, touched_flats, "housing_offer"),
         ):
             for pk in touched:

@@ -197,6 +197,43 @@ def allocate_greedy_arrival(problem: Problem) -> list[Allocation]:
     return _sorted(result)
 
 
+def allocate_first_come(problem: Problem) -> list[Allocation]:
+    """Baseline first come, first served as an engine without batches would do it: needs and
+    offers arrive one at a time (by `need_arrival` / `offer_arrival`), and each takes, best
+    score first, what the records that came before it still have. A record without an
+    arrival time counts as there from the start.
+    """
+    edges = _best_edges(problem.edges)
+    by_need: dict[int, list[Edge]] = {}
+    by_offer: dict[int, list[Edge]] = {}
+    for edge in edges:
+        by_need.setdefault(edge.need_id, []).append(edge)
+        by_offer.setdefault(edge.offer_id, []).append(edge)
+    # (time, 0 for a need / 1 for an offer, id): a need and an offer at the same moment meet.
+    events = [(problem.need_arrival.get(n, float("-inf")), 0, n) for n in by_need]
+    events += [(problem.offer_arrival.get(o, float("-inf")), 1, o) for o in by_offer]
+    events.sort()
+    need_left = {n: problem.need_capacity.get(n, 0) for n in by_need}
+    offer_left = {o: problem.offer_capacity.get(o, 0) for o in by_offer}
+    arrived_needs: set[int] = set()
+    arrived_offers: set[int] = set()
+    result = []
+    for _, is_offer, record in events:
+        if is_offer:
+            arrived_offers.add(record)
+            options = [e for e in by_offer[record] if e.need_id in arrived_needs]
+        else:
+            arrived_needs.add(record)
+            options = [e for e in by_need[record] if e.offer_id in arrived_offers]
+        for edge in sorted(options, key=_greedy_key):
+            quantity = min(need_left[edge.need_id], offer_left[edge.offer_id])
+            if quantity > 0:
+                need_left[edge.need_id] -= quantity
+                offer_left[edge.offer_id] -= quantity
+                result.append(_allocation(edge, quantity))
+    return _sorted(result)
+
+
 # --- volunteer shifts ---------------------------------------------------------------------
 
 

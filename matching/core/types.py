@@ -172,14 +172,15 @@ class Edge:
 class Problem:
     """One batch: capacities of both sides and the feasible edges between them.
 
-    `arrival` orders needs for the first-come baseline (earlier first): usually the need's
-    creation time as a timestamp.
+    `need_arrival` and `offer_arrival` order records for the first-come baselines (earlier
+    first): usually their creation times as timestamps.
     """
 
     need_capacity: Mapping[int, int]
     offer_capacity: Mapping[int, int]
     edges: tuple[Edge, ...]
     need_arrival: Mapping[int, float] = field(default_factory=dict)
+    offer_arrival: Mapping[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,46 @@ def test_an_unseen_proposal_is_revised_when_that_serves_more_needs():
     assert near.quantity_open == 0
 
 
+def test_an_offer_near_a_cell_border_is_shared_whichever_cell_ran_first():
+    # Grünau lies in the cell west of Lindenau's; the offer sits between them.
+    west = GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], quantity=20)
+    east_need = GoodsNeedFactory(**east(LINDENAU, 0.7), quantity=5)
+    assert cell_of(west.point) != cell_of(east_need.point)
+    DonationOfferFactory(**east(LINDENAU, 0), quantity=12)
+    run_batch("goods", cell_of(west.point))  # the west takes all 12 while alone …
+    assert Match.objects.get().quantity == 12
+
+    result = run_batch("goods", cell_of(east_need.point))  # … until the east's batch runs
+
+    assert result.revised
+    live = Match.objects.filter(state=MatchState.PROPOSED)
+    assert {(m.goods_need_id, m.quantity) for m in live} == {(east_need.pk, 5), (west.pk, 7)}
+    west.refresh_from_db()
+    assert west.quantity_open == 13
+
+
+def test_a_flat_near_a_cell_border_goes_to_the_household_that_only_it_fits():
+    # A couple just west of a cell border, a family of five just east of it; the big flat is
+    # on the border, a small one 8 km west. The couple's batch alone gives it the big flat …
+    couple = HousingNeedFactory(lat=51.34, lon=12.318, adults=2, children=0)
+    family = HousingNeedFactory(lat=51.34, lon=12.337, adults=2, children=3)
+    big = HousingOfferFactory(lat=51.34, lon=12.321, max_occupants=5)
+    small = HousingOfferFactory(**east((51.34, 12.318), -8), max_occupants=2)
+    assert cell_of(couple.point) != cell_of(family.point) == cell_of(big.point)
+    run_batch("housing", cell_of(couple.point))
+    assert Match.objects.get().housing_offer_id == big.pk
+
+    run_batch("housing", cell_of(family.point))
+
+    # … and the family's batch revises that, so that each household has a flat it fits.
+    pairs = set(
+        Match.objects.filter(state=MatchState.PROPOSED).values_list(
+            "housing_need_id", "housing_offer_id"
+        )
+    )
+    assert pairs == {(couple.pk, small.pk), (family.pk, big.pk)}
+
+
 def test_a_proposal_someone_has_seen_is_never_revised():
     first = GoodsNeedFactory(**east(LINDENAU, 0), quantity=1, max_distance_km=10)
     DonationOfferFactory(**east(LINDENAU, 0.5), quantity=1)

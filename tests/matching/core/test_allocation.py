@@ -11,6 +11,7 @@ from scipy.optimize import linear_sum_assignment, linprog
 
 from matching.core.allocation import (
     allocate_assignment,
+    allocate_first_come,
     allocate_flow,
     allocate_greedy_arrival,
     allocate_greedy_by_score,
@@ -22,7 +23,13 @@ from matching.core.types import Allocation, Edge, Problem, Shift, Volunteer, tot
 
 from .records import BERLIN, NOW, berlin, every_day, shift, volunteer
 
-ALLOCATORS = (allocate_flow, allocate_assignment, allocate_greedy_by_score, allocate_greedy_arrival)
+ALLOCATORS = (
+    allocate_flow,
+    allocate_assignment,
+    allocate_greedy_by_score,
+    allocate_greedy_arrival,
+    allocate_first_come,
+)
 
 
 def edge(need: int, offer: int, score: float, distance: float = 0.0) -> Edge:
@@ -45,7 +52,8 @@ def problems(draw: st.DrawFn, max_side: int = 6, max_capacity: int = 4) -> Probl
         edge(n, o, draw(grid_scores), draw(st.integers(0, 5_000))) for n, o in sorted(chosen)
     )
     arrival = {n: draw(st.floats(0, 1_000)) for n in need_capacity if draw(st.booleans())}
-    return Problem(need_capacity, offer_capacity, edges, arrival)
+    offer_arrival = {o: draw(st.floats(0, 1_000)) for o in offer_capacity if draw(st.booleans())}
+    return Problem(need_capacity, offer_capacity, edges, arrival, offer_arrival)
 
 
 def assert_valid(
@@ -106,9 +114,11 @@ def test_flow_is_optimal_and_never_below_either_greedy(problem):
     flow = total_score(allocate_flow(problem))
     by_score = total_score(allocate_greedy_by_score(problem))
     arrival = total_score(allocate_greedy_arrival(problem))
+    first_come = total_score(allocate_first_come(problem))
     assert flow >= by_score - tolerance
     assert by_score >= 0
     assert flow >= arrival - tolerance
+    assert flow >= first_come - tolerance
     assert abs(flow - lp_optimum(problem)) <= tolerance
 
 
@@ -188,6 +198,27 @@ def test_greedy_arrival_serves_the_first_comer_first():
     )
     assert [a.need_id for a in allocate_greedy_arrival(problem)] == [2]
     assert [a.need_id for a in allocate_greedy_by_score(problem)] == [1]
+
+
+def test_first_come_gives_an_early_offer_to_the_need_already_waiting():
+    # The first need takes the only offer there when it arrives, though the later need would
+    # have scored higher; a batch sees both and serves both when a second offer comes.
+    problem = Problem(
+        {1: 1, 2: 1},
+        {10: 1, 11: 1},
+        (edge(1, 10, 0.5), edge(2, 10, 0.9), edge(1, 11, 0.4)),
+        need_arrival={1: 1.0, 2: 3.0},
+        offer_arrival={10: 2.0, 11: 4.0},
+    )
+    assert [(a.need_id, a.offer_id) for a in allocate_first_come(problem)] == [(1, 10)]
+    assert [(a.need_id, a.offer_id) for a in allocate_flow(problem)] == [(1, 11), (2, 10)]
+
+
+def test_first_come_matches_only_records_that_have_both_arrived():
+    problem = Problem(
+        {1: 2}, {10: 2}, (edge(1, 10, 0.5),), need_arrival={1: 5.0}, offer_arrival={10: 1.0}
+    )
+    assert [(a.need_id, a.quantity) for a in allocate_first_come(problem)] == [(1, 2)]
 
 
 def test_greedy_arrival_puts_needs_without_arrival_last_by_id():
