@@ -247,6 +247,9 @@ MATCHING_CELL_DEGREES = (
 MATCHING_DEBOUNCE_SECONDS = env.float("MATCHING_DEBOUNCE_SECONDS", default=5.0)
 # Candidates fetched per need, nearest first.
 MATCHING_CANDIDATES_PER_NEED = env.int("MATCHING_CANDIDATES_PER_NEED", default=50)
+# Volunteer shifts are allocated by a flow plus repair, then improved by an exact model
+# (OR-Tools CP-SAT) within this many seconds per batch.
+MATCHING_SHIFT_SOLVER_SECONDS = env.float("MATCHING_SHIFT_SOLVER_SECONDS", default=5.0)
 # A flat that becomes free this many days after a household's move-in date still fits.
 HOUSING_MOVE_IN_TOLERANCE_DAYS = env.int("HOUSING_MOVE_IN_TOLERANCE_DAYS", default=30)
 # The periodic full run re-matches every cell with open needs.

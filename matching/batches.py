@@ -383,6 +383,37 @@ def _booked(matches: Iterable[Match]) -> dict[int, list[tuple[datetime, datetime
     return booked
 
 
+def _foreign_shift_proposals(found, needs: Mapping, shifts: Mapping, now: datetime):
+    """Unseen proposals of this batch's candidate volunteers for shifts in other cells, with
+    those shifts and their needs, all locked (SKIP LOCKED): a batch may move a volunteer to a
+    shift only they can do, and find the other shift someone else."""
+    foreign = list(
+        _lock(
+            Match.objects.filter(
+                kind=Match.Kind.VOLUNTEERS,
+                state=MatchState.PROPOSED,
+                volunteer_id__in=list(found.offers),
+            )
+        ).exclude(shift_id__in=list(shifts))
+    )
+    need_of = dict(
+        Shift.objects.filter(pk__in=[m.shift_id for m in foreign], start__gt=now).values_list(
+            "pk", "need_id"
+        )
+    )
+    extra_needs = {
+        n.pk: n
+        for n in _lock(
+            _matchable(VolunteerNeed.objects)
+            .filter(pk__in=set(need_of.values()))
+            .exclude(pk__in=list(needs))
+        )
+    }
+    foreign = [m for m in foreign if need_of.get(m.shift_id) in extra_needs]
+    extra_shifts = {s.pk: s for s in Shift.objects.filter(pk__in=[m.shift_id for m in foreign])}
+    return extra_needs, extra_shifts, foreign
+
+
 def run_volunteer_batch(cell: Cell) -> BatchResult:
     result = BatchResult("volunteers", cell)
     now, tz = _now_and_zone()
@@ -400,6 +431,15 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
                 Match.objects.filter(kind=Match.Kind.VOLUNTEERS, state=MatchState.PROPOSED)
             ).filter(shift_id__in=list(shifts))
         )
+        extra_needs, extra_shifts, foreign = _foreign_shift_proposals(found, needs, shifts, now)
+        if extra_shifts:  # their other options, so that a revision can move them elsewhere
+            more = search.volunteer_candidates(list(extra_shifts), limit_per_need=_limit())
+            found.needs.update(more.needs)
+            found.offers.update(more.offers)
+            found.pairs.extend(more.pairs)
+        proposals += foreign
+        all_needs = {**needs, **extra_needs}
+        all_shifts = {**shifts, **extra_shifts}
         wanted = set(found.offers) | {m.volunteer_id for m in proposals}
         volunteers = {
             v.pk: v for v in _lock(_matchable(VolunteerProfile.objects).filter(pk__in=wanted))
@@ -435,7 +475,7 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
         for s, v, d in _pairs_with(
             f"SELECT s.id, n.point FROM {Shift._meta.db_table} s "
             f"JOIN {VolunteerNeed._meta.db_table} n ON n.id = s.need_id",
-            list(shifts),
+            list(all_shifts),
             VolunteerProfile,
             {v for _, _, v in revisable},
         ):
@@ -444,7 +484,7 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
         for (s, v), distance in pairs.items():
             if (s, v) in taken or s not in shift_records:
                 continue
-            shift = replace(shift_records[s], people_open=shifts[s].people_open + held[s])
+            shift = replace(shift_records[s], people_open=all_shifts[s].people_open + held[s])
             volunteer = firm[v]
             if constraints.volunteer_reason(shift, volunteer, distance, now=now, tz=tz):
                 continue
@@ -461,25 +501,28 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
             edges.append(Edge(s, v, value, distance, breakdown))
         result.edges = len(edges)
         full_shifts = {
-            s: replace(rec, people_open=shifts[s].people_open + held[s])
+            s: replace(rec, people_open=all_shifts[s].people_open + held[s])
             for s, rec in shift_records.items()
-            if s in shifts
+            if s in all_shifts
         }
         open_shifts = {
-            s: replace(rec, people_open=shifts[s].people_open)
+            s: replace(rec, people_open=all_shifts[s].people_open)
             for s, rec in shift_records.items()
-            if s in shifts
+            if s in all_shifts
         }
         many = max(1, len(edges))
+        solver_seconds = settings.MATCHING_SHIFT_SOLVER_SECONDS
         plan = _plan(
-            lambda problem: allocation.allocate_shifts(problem, full_shifts, firm, tz=tz, now=now),
+            lambda problem: allocation.allocate_shifts(
+                problem, full_shifts, firm, tz=tz, now=now, time_limit_seconds=solver_seconds
+            ),
             solve_keeping=lambda problem: allocation.allocate_shifts(
-                problem, open_shifts, keeping, tz=tz, now=now
+                problem, open_shifts, keeping, tz=tz, now=now, time_limit_seconds=solver_seconds
             ),
             edges=edges,
-            need_open={s: r.people_open for s, r in shifts.items()},
+            need_open={s: r.people_open for s, r in all_shifts.items()},
             offer_open=dict.fromkeys(volunteers, many),
-            arrival={s: needs[r.need_id].created_at.timestamp() for s, r in shifts.items()},
+            arrival={s: all_needs[r.need_id].created_at.timestamp() for s, r in all_shifts.items()},
             revisable=revisable,
             count_places=True,
         )
@@ -491,7 +534,7 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
             result.created.append(
                 _propose(
                     kind=Match.Kind.VOLUNTEERS,
-                    shift=shifts[alloc.need_id],
+                    shift=all_shifts[alloc.need_id],
                     volunteer=volunteers[alloc.offer_id],
                     quantity=1,
                     distance_m=alloc.distance_m,
@@ -502,14 +545,14 @@ def run_volunteer_batch(cell: Cell) -> BatchResult:
             delta[alloc.need_id] -= 1
         for pk, change in delta.items():
             if change:
-                shifts[pk].people_open += change
-                shifts[pk].save(update_fields=["people_open"])
-        for need_id in {shifts[pk].need_id for pk, change in delta.items() if change}:
-            _refresh_volunteer_need_status(needs[need_id])
+                all_shifts[pk].people_open += change
+                all_shifts[pk].save(update_fields=["people_open"])
+        for need_id in {all_shifts[pk].need_id for pk, change in delta.items() if change}:
+            _refresh_volunteer_need_status(all_needs[need_id])
         result.cancelled = len(plan.cancel)
         result.revised = plan.revised
         skipped = set(found.offers) - set(volunteers)
-        waiting = {shifts[s].need_id for s, v, _ in found.pairs if v in skipped}
+        waiting = {all_shifts[s].need_id for s, v, _ in found.pairs if v in skipped}
         _clear_flags(VolunteerNeed, set(needs) - waiting)
         _clear_offer_flags_in_cell(VolunteerProfile, cell)
     return result

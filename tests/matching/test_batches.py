@@ -246,6 +246,28 @@ def test_the_weekly_hours_of_a_volunteer_are_respected_across_batches():
     assert created(run_for(second)) == []  # 3 h + 3 h would pass the 4 hours of that week
 
 
+def test_a_volunteer_is_moved_across_a_cell_border_to_the_shift_only_they_can_do():
+    start = _next(1, time(17, 0))
+    times = {"start": start, "end": start + timedelta(hours=2), "people": 1}
+    anyone = VolunteerNeedFactory(lat=51.34, lon=12.318, shifts=[times])  # west cell
+    interpreters = VolunteerNeedFactory(
+        lat=51.34, lon=12.33, shifts=[times], required_skills=["interpreting"]
+    )
+    assert cell_of(anyone.point) != cell_of(interpreters.point)
+    interpreter = _volunteer(lat=51.34, lon=12.319, skills=["interpreting"])
+    helper = _volunteer(lat=51.34, lon=12.30)
+    run_batch("volunteers", cell_of(anyone.point))
+    assert Match.objects.get().volunteer_id == interpreter.pk  # the nearest, while alone
+
+    run_batch("volunteers", cell_of(interpreters.point))
+
+    live = Match.objects.filter(state=MatchState.PROPOSED)
+    assert {(m.shift.need_id, m.volunteer_id) for m in live} == {
+        (interpreters.pk, interpreter.pk),
+        (anyone.pk, helper.pk),
+    }
+
+
 def test_a_withdrawn_volunteer_gives_the_place_back_to_the_shift():
     start = _next(1, time(17, 0))
     need = VolunteerNeedFactory(

@@ -272,6 +272,26 @@ def test_shifts_never_give_one_volunteer_two_overlapping_shifts():
     assert [(x.need_id, x.offer_id) for x in allocations] == [(1, 50), (2, 51)]
 
 
+def test_shifts_move_a_volunteer_to_the_shift_only_they_can_do():
+    # Anna scores best on shift 1, but only she can do shift 2 at the same time; Ben can do
+    # shift 1. The repair and greedy both give Anna shift 1 and leave shift 2 empty; the exact
+    # model serves both.
+    a = shift(id=1, people_open=1, start=berlin(2026, 1, 7, 10), end=berlin(2026, 1, 7, 14))
+    b = shift(id=2, people_open=1, start=berlin(2026, 1, 7, 10), end=berlin(2026, 1, 7, 14))
+    anna, ben = volunteer(id=50), volunteer(id=51)
+    shifts, volunteers = {1: a, 2: b}, {50: anna, 51: ben}
+    problem = shift_problem(shifts, volunteers, {(1, 50): 0.9, (2, 50): 0.6, (1, 51): 0.5})
+    greedy = allocate_shifts_greedy(problem, shifts, volunteers, tz=BERLIN, now=NOW)
+    assert [(x.need_id, x.offer_id) for x in greedy] == [(1, 50)]
+    allocations = allocate_shifts(problem, shifts, volunteers, tz=BERLIN, now=NOW)
+    assert [(x.need_id, x.offer_id) for x in allocations] == [(1, 51), (2, 50)]
+    # Without time for the exact model, the heuristic's answer stands.
+    heuristic = allocate_shifts(
+        problem, shifts, volunteers, tz=BERLIN, now=NOW, time_limit_seconds=0
+    )
+    assert [(x.need_id, x.offer_id) for x in heuristic] == [(1, 50)]
+
+
 def test_shifts_respect_weekly_hours_including_booked_ones():
     a = shift(id=1, people_open=1, start=berlin(2026, 1, 7, 8), end=berlin(2026, 1, 7, 12))
     b = shift(id=2, people_open=1, start=berlin(2026, 1, 8, 8), end=berlin(2026, 1, 8, 12))
