@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -139,9 +139,18 @@ class DonationOffer(GoodsBase):
                 condition=Q(needs_matching=True),
             ),
             # The candidate search (matching.candidates): offers of one category nearest to a
-            # need, only those that can still give something.
+            # need, only those that can still give something. The place is indexed as a 2-D
+            # point on the Mercator plane (`donations_knn_plane`, migration 0007), not as
+            # geography: the planar tree stays tighter as it grows (p95 at a million offers
+            # 1.2 -> 0.7 ms, bench/README.md), and the search keeps results exact by checking
+            # the walk against true distances.
             GistIndex(
-                fields=["category", "point"],
+                F("category"),
+                Func(
+                    F("point"),
+                    function="donations_knn_plane",
+                    output_field=models.PointField(srid=4326),
+                ),
                 name="donationoffer_cat_point_gist",
                 condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
             ),

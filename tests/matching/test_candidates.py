@@ -1,14 +1,18 @@
 """Candidate search over PostGIS: every filter, the order, the limit and the index used."""
 
+import json
 import math
+import random
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.gis.db.models.functions import Distance
 from django.db import connection
 from django.utils import timezone
 
-from donations.models import Category
+from donations.models import MATCHABLE_STATUSES, Category, DonationOffer
+from geo.models import GeocodeStatus
 from matching import candidates
 from matching.core import types as core
 from matching.models import Match, MatchState
@@ -191,7 +195,131 @@ def test_goods_search_walks_the_composite_gist_index():
     index_part = text.split("donationoffer_cat_point_gist", 1)[1]
     index_cond = next(line for line in index_part.splitlines() if "Index Cond:" in line)
     assert "category_id >= " in index_cond and "category_id <= " in index_cond
-    assert "Order By: (point <-> n.point)" in index_part
+    # The walk is ordered by the index (2-D point on the Mercator plane), bounded by its box.
+    assert "&& st_expand(st_makepoint(" in index_cond
+    order_by = next(line for line in index_part.splitlines() if "Order By:" in line)
+    assert "st_makepoint(" in order_by and " <-> " in order_by
+
+
+def nearest_by_orm(need, limit: int) -> list[tuple[int, float]]:
+    """The brute-force answer: every matchable offer of an accepted category, its spheroid
+    distance from the ORM, both radii checked in Python, nearest `limit` by (distance, id)."""
+    accepted = [need.category_id, *need.category.children.values_list("id", flat=True)]
+    reach_m = (need.max_distance_km or 15) * 1000
+    rows = (
+        DonationOffer.objects.filter(
+            category_id__in=accepted,
+            status__in=MATCHABLE_STATUSES,
+            geocode_status__in=[GeocodeStatus.PLACED, GeocodeStatus.REFINED],
+            quantity_open__gt=0,
+        )
+        .annotate(distance=Distance("point", need.point))
+        .values_list("id", "distance", "delivery_radius_km")
+    )
+    found = sorted(
+        (distance.m, offer_id)
+        for offer_id, distance, radius_km in rows
+        if distance.m <= reach_m and distance.m <= (radius_km or 15) * 1000
+    )
+    return [(offer_id, distance) for distance, offer_id in found[:limit]]
+
+
+def searched(need, limit: int) -> list[tuple[int, float]]:
+    found = candidates.goods_candidates([need.pk], limit_per_need=limit)
+    return [(o, d) for n, o, d in found.pairs if n == need.pk]
+
+
+def assert_same_pairs(ours: list[tuple[int, float]], brute: list[tuple[int, float]]) -> None:
+    assert [o for o, _ in ours] == [o for o, _ in brute]
+    assert [d for _, d in ours] == pytest.approx([d for _, d in brute], abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [(51.34, 12.37), (64.5, 25.5), (-33.9, 18.4)],
+    ids=["leipzig", "oulu-far-north", "cape-town-south"],
+)
+def test_goods_planar_walk_returns_exactly_the_nearest_by_true_distance(settings, origin):
+    # Random offers around the need, nearer and farther than the limit reaches, of its own
+    # category, a child and an unrelated one, some with a delivery radius too short for them.
+    settings.DEFAULT_OFFER_RADIUS_KM = 15
+    rng = random.Random(20261124)
+    need = GoodsNeedFactory(category=category("clothing"), max_distance_km=8, **east(0, origin))
+    kinds = [category("clothing"), category("clothing-socks"), category("kitchen-kettle")]
+    lat0, lon0 = origin
+    for _ in range(90):
+        north_km, east_km = rng.uniform(-10, 10), rng.uniform(-10, 10)
+        DonationOfferFactory(
+            category=rng.choice(kinds),
+            delivery_radius_km=rng.choice([None, 2, 5, 30]),
+            lat=lat0 + north_km / 111.2,
+            lon=lon0 + east_km / (111.3 * math.cos(math.radians(lat0))),
+        )
+    for limit in (1, 7, 20):
+        brute = nearest_by_orm(need, limit)
+        assert len(brute) == limit  # the limit cuts: the walk must stop early and still be right
+        assert_same_pairs(searched(need, limit), brute)
+
+
+def executed_scans(need, limit: int) -> int:
+    """How many scans of the offers the pair query ran (the walk, and the second search when
+    the walk could not be proven; on a tiny table that one may use another index)."""
+    sql, params = candidates.goods_pairs_sql([need.pk], limit_per_need=limit)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql, params)
+        raw = cursor.fetchone()[0]
+    doc = json.loads(raw) if isinstance(raw, str) else raw
+
+    def nodes(node: dict):
+        yield node
+        for child in node.get("Plans", ()):
+            yield from nodes(child)
+
+    return sum(
+        1
+        for node in nodes(doc[0]["Plan"])
+        if node.get("Relation Name") == "donations_donationoffer" and node["Actual Loops"] > 0
+    )
+
+
+def projected(origin: tuple[float, float], metres: float, azimuth_deg: float) -> dict:
+    """lat/lon factory arguments for the point `metres` from `origin` along `azimuth_deg`,
+    on the spheroid (PostGIS `ST_Project`), so true distances are exact to the millimetre."""
+    lat, lon = origin
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_Y(p::geometry), ST_X(p::geometry) FROM ST_Project("
+            "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, radians(%s)) AS p",
+            [lon, lat, metres, azimuth_deg],
+        )
+        plat, plon = cursor.fetchone()
+    return {"lat": plat, "lon": plon}
+
+
+def test_goods_walk_that_planar_order_misleads_is_searched_again_and_stays_exact():
+    # On the plane a metre north-south is 0.27 % longer than a metre east-west (the meridian
+    # curves more than the parallel at 51 degrees north). So offers 2,003 m east and west
+    # look nearer on the plane than offers 2,000 m north and south: the walk reads the wrong
+    # ones first, cannot prove them, and the second search must find the true five.
+    need = GoodsNeedFactory(max_distance_km=10, **east(0))
+    for azimuth in (87, 89, 91, 93, 95, 267, 269, 271, 273, 275):
+        DonationOfferFactory(**projected(CENTRE, 2_003, azimuth))
+    north_south = [
+        DonationOfferFactory(**projected(CENTRE, 2_000, azimuth)).pk
+        for azimuth in (-4, -2, 0, 2, 4, 176, 178, 180, 182, 184)
+    ]
+    ours = searched(need, 5)
+    assert_same_pairs(ours, nearest_by_orm(need, 5))
+    assert {o for o, _ in ours} <= set(north_south)
+    assert executed_scans(need, 5) == 2
+
+
+def test_goods_walk_in_plain_sight_needs_no_second_search():
+    need = GoodsNeedFactory(max_distance_km=10, **east(0))
+    for km in range(1, 21):
+        DonationOfferFactory(**east(km * 0.4))
+    assert executed_scans(need, 5) == 1
+    assert [o for o, _ in searched(need, 5)] == [o for o, _ in nearest_by_orm(need, 5)]
 
 
 # --- volunteers ---------------------------------------------------------------------------
