@@ -2,7 +2,8 @@
 
 A batch allocates the open needs of one cell together with every offer in their reach, so
 batches of different cells can run on different workers at once. They may reach for the same
-offer near a border; row locks taken with SKIP LOCKED settle that (see `matching.batches`).
+offer near a border: row locks taken with SKIP LOCKED keep it from being promised twice, and a
+later batch may revise the neighbour's unseen proposals on it (see `matching.batches`).
 The grid is fixed in degrees, not fitted to one city, so any place on earth has a cell.
 """
 
@@ -13,7 +14,7 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import F, Func, IntegerField, QuerySet
 
-Cell = str  # "row:col", e.g. "286:44" for central Leipzig with the default grid
+Cell = str  # "row:col", e.g. "285:44" for central Leipzig with the default grid
 
 
 def _steps() -> tuple[float, float]:
