@@ -13,6 +13,7 @@ import logging
 import redis
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from matching.areas import Cell, cell_of, cells_of_needs_within, cells_of_queryset
 
@@ -57,9 +58,17 @@ def schedule_cell(kind: str, cell: Cell) -> bool:
     except redis.RedisError:
         log.warning("could not debounce %s %s; enqueueing without", kind, cell, exc_info=True)
         fresh = True
-    if fresh:
+    if not fresh:
+        return False
+    try:
         tasks.match_area.apply_async((kind, cell), countdown=window)
-    return bool(fresh)
+    except BrokerError:
+        # The change is saved and flagged; the sweep schedules it once the broker is back.
+        # Nobody should get an error for a record that was saved.
+        log.warning("could not enqueue a batch of %s %s", kind, cell, exc_info=True)
+        release_cell(kind, cell)
+        return False
+    return True
 
 
 def release_cell(kind: str, cell: Cell) -> None:

@@ -63,3 +63,18 @@ def test_the_full_run_schedules_every_cell_with_open_needs(broker):
     GoodsNeedFactory(lat=50.83, lon=12.92, status="withdrawn")  # Chemnitz, closed
     assert schedule_everything() == 2
     assert cell_of(leipzig.point) != cell_of(dresden.point)
+
+
+def test_a_broker_that_is_down_leaves_the_record_flagged_for_the_sweep(broker):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from matching.scheduling import schedule_cell
+
+    with mock.patch(
+        "workers.tasks.match_area.apply_async", side_effect=OperationalError("refused")
+    ):
+        assert schedule_cell("goods", "285:44") is False
+    # The debounce key is gone, so the next change tries the broker again.
+    assert not broker.exists(f"{KEY_PREFIX}:goods:285:44")
