@@ -17,6 +17,10 @@ class GeocodeStatus(models.TextChoices):
     REFINEMENT_FAILED = "refinement_failed", _("Street not found")
 
 
+# A record with one of these statuses has a point good enough to match on.
+PLACED_STATUSES = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
+
+
 class PlacedModel(models.Model):
     """A record with a place on the map.
 

@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from geo.models import GeocodeStatus
+from geo.models import PLACED_STATUSES
 from lifecycle.states import MATCHABLE_STATUSES
 from matching.core import types as core
 from matching.models import LIVE_STATE_VALUES
@@ -47,7 +47,7 @@ def _sql_list(values: Iterable[str]) -> str:
 
 
 _STATUSES_SQL = _sql_list(MATCHABLE_STATUSES)
-_PLACED_SQL = _sql_list([GeocodeStatus.PLACED, GeocodeStatus.REFINED])
+_PLACED_SQL = _sql_list(PLACED_STATUSES)
 _LIVE_SQL = _sql_list(LIVE_STATE_VALUES)
 
 

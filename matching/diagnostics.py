@@ -32,14 +32,13 @@ from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 from donations.models import DonationOffer, GoodsNeed
 from donations.selectors import descendant_ids
-from geo.models import GeocodeStatus
 from housing.models import HousingNeed, HousingOffer
-from lifecycle.states import MATCHABLE_STATUSES
 from matching import candidates as records
 from matching.core import constraints
 from matching.core.diagnostics import FEASIBLE, Diagnosis, diagnose
 from matching.core.types import Kind, Reason
 from matching.core.types import Volunteer as VolunteerRecord
+from matching.kinds import matchable
 from matching.models import ACTIVE_STATES, Match
 from volunteers.models import (
     AvailabilitySlot,
@@ -54,7 +53,6 @@ from volunteers.models import (
 DIAGNOSIS_CANDIDATES = 300
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
-PLACED = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
 
 NEED_MODELS: dict[str, type[Model]] = {
     Kind.GOODS: GoodsNeed,
@@ -248,10 +246,6 @@ def explain(kind: str, diagnosis: Diagnosis, *, radius_km: float) -> str:
 # --- open needs ---------------------------------------------------------------------------
 
 
-def _matchable(model: type[Model]) -> QuerySet:
-    return model.objects.filter(status__in=MATCHABLE_STATUSES, geocode_status__in=PLACED)
-
-
 def _open_shifts(now: datetime) -> QuerySet:
     return Shift.objects.filter(start__gt=now, people_open__gt=0)
 
@@ -270,15 +264,15 @@ def open_needs(kind: str, *, now: datetime | None = None) -> QuerySet:
     kind = Kind(kind)
     now = now or timezone.now()
     if kind == Kind.GOODS:
-        qs = _matchable(GoodsNeed).filter(quantity_open__gt=0).select_related("category")
+        qs = matchable(GoodsNeed.objects).filter(quantity_open__gt=0).select_related("category")
     elif kind == Kind.VOLUNTEERS:
         qs = (
-            _matchable(VolunteerNeed)
+            matchable(VolunteerNeed.objects)
             .filter(Exists(_open_shifts(now).filter(need=OuterRef("pk"))))
             .prefetch_related("required_skills")
         )
     else:
-        qs = _matchable(HousingNeed).filter(
+        qs = matchable(HousingNeed.objects).filter(
             ~Exists(_live(kind=Match.Kind.HOUSING, housing_need=OuterRef("pk")))
         )
     return qs.select_related("organisation").order_by("created_at", "pk")
@@ -303,7 +297,7 @@ def _around(model: type[Model], need: Model, radius_km: float) -> QuerySet:
     table = model._meta.db_table
     nearest = RawSQL(f'"{table}"."point" <-> %s::geography', (need.point.ewkt,))
     return (
-        _matchable(model)
+        matchable(model.objects)
         .filter(point__dwithin=(need.point, D(km=radius_km)))
         .annotate(distance=Distance("point", need.point))
         .order_by(nearest)

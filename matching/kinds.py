@@ -8,22 +8,22 @@ from django.db.models.functions import Coalesce
 
 from donations.models import DonationOffer, GoodsNeed
 from donations.selectors import ancestor_ids
-from geo.models import GeocodeStatus
+from geo.models import PLACED_STATUSES
 from housing.models import HousingNeed, HousingOffer
 from lifecycle.states import MATCHABLE_STATUSES
 from volunteers.models import VolunteerNeed, VolunteerProfile
 
-PLACED = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
 # The widest a household may ask for (HousingNeed.max_distance_km's validator).
 HOUSING_MAX_REACH_KM = 100.0
 
 
-def _open_placed(model) -> QuerySet:
-    return model.objects.filter(status__in=MATCHABLE_STATUSES, geocode_status__in=PLACED)
+def matchable(queryset: QuerySet) -> QuerySet:
+    """Records the engine may match: open or partly matched, and placed well enough."""
+    return queryset.filter(status__in=MATCHABLE_STATUSES, geocode_status__in=PLACED_STATUSES)
 
 
 def open_needs(info: "KindInfo") -> QuerySet:
-    return _open_placed(info.need_model)
+    return matchable(info.need_model.objects)
 
 
 def _need_radius_m():
@@ -50,7 +50,7 @@ class KindInfo:
     def needs_reaching(self, offer) -> QuerySet:
         """Open needs whose own radius reaches the offer (the caller bounds the distance by
         the offer's reach as well, through the index)."""
-        needs = _open_placed(self.need_model)
+        needs = matchable(self.need_model.objects)
         if self.kind == "goods":
             needs = needs.filter(category_id__in=ancestor_ids(offer.category_id))
         radius = F("max_distance_km") * 1000.0 if self.kind == "housing" else _need_radius_m()

@@ -10,9 +10,11 @@ from django.db.models import F, QuerySet
 
 from donations.models import DonationOffer, GoodsNeed
 from housing.models import HousingNeed, HousingOffer
-from lifecycle.states import MATCHABLE_STATUSES, Status
+from lifecycle.states import MATCHABLE_STATUSES
+from matching.batches.common import status_after
 from matching.models import ACTIVE_STATES, Match, MatchEvent, MatchState
 from volunteers.models import Shift, VolunteerNeed, VolunteerProfile
+from volunteers.selectors import need_holds_places
 
 # States that end a match and give back what it held.
 ENDING_STATES = (
@@ -31,7 +33,7 @@ def _reopen(record, *, holds: bool) -> None:
     """Back to open when nothing holds it any more, and ask for matching again."""
     if record is None or record.status not in MATCHABLE_STATUSES:
         return
-    record.status = Status.PARTLY_MATCHED if holds else Status.OPEN
+    status_after(record, holds=holds)
     record.needs_matching = True
     record.save(update_fields=["status", "needs_matching", "updated_at"])
     record.request_matching()
@@ -56,7 +58,7 @@ def _give_back_shift(match: Match) -> None:
         Shift.objects.filter(pk=match.shift_id, people_open__lt=F("people")).update(
             people_open=F("people_open") + match.quantity
         )
-        _reopen(need, holds=Shift.objects.filter(need=need, people_open__lt=F("people")).exists())
+        _reopen(need, holds=need_holds_places(need))
     volunteer = _locked(VolunteerProfile, match.volunteer_id)
     if volunteer is not None and volunteer.status in MATCHABLE_STATUSES:
         volunteer.needs_matching = True

@@ -1,6 +1,6 @@
 """Reads for volunteers: the skill list and the filters lists of profiles and needs use."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from volunteers.models import Skill, VolunteerNeed, VolunteerProfile
@@ -34,3 +34,8 @@ def needs_requiring_skill(queryset: QuerySet[VolunteerNeed], slug: str) -> Query
 def needs_in_language(queryset: QuerySet[VolunteerNeed], code: str) -> QuerySet:
     """Needs that name the language among those that suffice."""
     return queryset.filter(languages__contains=[code])
+
+
+def need_holds_places(need: VolunteerNeed) -> bool:
+    """Whether matches hold any place of the need's shifts (it is then partly matched)."""
+    return need.shifts.filter(people_open__lt=F("people")).exists()

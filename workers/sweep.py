@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from geo.models import GeocodeStatus, PlacedModel
+from geo.models import PLACED_STATUSES, GeocodeStatus, PlacedModel
 from lifecycle.services import lifecycle_models
 from matching.scheduling import schedule_flagged
 from notifications.models import Notification
@@ -34,7 +34,7 @@ def sweep_pending() -> dict[str, int]:
             model.objects.filter(
                 needs_matching=True,
                 updated_at__lt=settled,
-                geocode_status__in=(GeocodeStatus.PLACED, GeocodeStatus.REFINED),
+                geocode_status__in=PLACED_STATUSES,
             ).values_list("pk", flat=True)[:BATCH]
         )
         flagged[model] = ids

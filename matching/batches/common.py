@@ -13,15 +13,14 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from geo.models import GeocodeStatus
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching.areas import Cell, cell_polygon, in_cell
 from matching.core.types import Allocation, Edge, Problem
+from matching.kinds import matchable
 from matching.models import Match, MatchEvent, MatchState
 
 log = logging.getLogger(__name__)
 
-PLACED = (GeocodeStatus.PLACED, GeocodeStatus.REFINED)
 REVISED_REASON = "revised: a later batch serves more needs"
 
 
@@ -49,10 +48,6 @@ class BatchResult:
 
 def now_and_zone() -> tuple[datetime, ZoneInfo]:
     return timezone.now(), ZoneInfo(settings.TIME_ZONE)
-
-
-def matchable(queryset: QuerySet) -> QuerySet:
-    return queryset.filter(status__in=MATCHABLE_STATUSES, geocode_status__in=PLACED)
 
 
 def lock(queryset: QuerySet) -> QuerySet:

@@ -9,9 +9,10 @@ from donations.models import DonationOffer, GoodsNeed
 from matching import candidates as search
 from matching.areas import Cell, in_cell
 from matching.batches import common
-from matching.batches.common import candidate_limit, lock, matchable
+from matching.batches.common import candidate_limit, lock
 from matching.core import allocation, constraints, scoring
 from matching.core.types import Edge
+from matching.kinds import matchable
 from matching.models import ACTIVE_STATES, Match, MatchState
 
 

@@ -7,16 +7,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from matching import candidates as search
 from matching.areas import Cell, in_cell
 from matching.batches import common
-from matching.batches.common import candidate_limit, lock, matchable
+from matching.batches.common import candidate_limit, lock
 from matching.core import allocation, constraints, scoring
 from matching.core.types import Edge
+from matching.kinds import matchable
 from matching.models import ACTIVE_STATES, Match, MatchState
 from volunteers.models import Shift, VolunteerNeed, VolunteerProfile
+from volunteers.selectors import need_holds_places
 
 
 def _booked(matches: Iterable[Match]) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -202,6 +203,5 @@ def run_volunteer_batch(cell: Cell) -> common.BatchResult:
 
 
 def _refresh_volunteer_need_status(need: VolunteerNeed) -> None:
-    holds = Shift.objects.filter(need=need, people_open__lt=F("people")).exists()
-    common.status_after(need, holds=holds)
+    common.status_after(need, holds=need_holds_places(need))
     need.save(update_fields=["status", "updated_at"])
