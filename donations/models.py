@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
-from lifecycle.models import LifecycleModel
+from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES, Status
 
 # The lifecycle is shared by every kind of need and offer; re-exported for the goods code.
@@ -120,7 +120,7 @@ class Condition(models.TextChoices):
     USED = "used", _("Used")
 
 
-class DonationOffer(GoodsBase):
+class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
     OWNER_FIELD = "donor"
 
     donor = models.ForeignKey(

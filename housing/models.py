@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
-from lifecycle.models import LifecycleModel
+from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES
 
 # No real offer or need is dated before the platform existed; an earlier year is a typo
@@ -40,7 +40,7 @@ def _not_before_2000():
     )
 
 
-class HousingOffer(PlacedModel, LifecycleModel):
+class HousingOffer(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
     """A flat offered by a landlord (a private person or a housing company's staff).
 
     Listed publicly in its approximate place; the exact address and the landlord's contact

@@ -110,3 +110,15 @@ class LifecycleModel(models.Model):
         for field in self._meta.many_to_many:
             data[field.name] = [str(obj) for obj in getattr(self, field.name).all()]
         return data
+
+
+class AvailabilityCheckedOffer(models.Model):
+    """An offer that is asked now and then whether it is still available (a donation, a
+    volunteer's profile, a flat): one that nobody answers for is withdrawn, so that needs are
+    not matched with offers whose owners have long moved on."""
+
+    availability_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    availability_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True

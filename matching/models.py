@@ -16,6 +16,11 @@ class MatchState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
 # States in which a match holds (reserves) capacity on both sides.
 ACTIVE_STATES = (
     MatchState.PROPOSED,
@@ -82,6 +87,25 @@ class Match(models.Model):
     score = models.FloatField()
     score_breakdown = models.JSONField(default=dict)
     state = models.CharField(max_length=16, choices=MatchState.choices, default=MatchState.PROPOSED)
+    # Each side's answer while the match is offered: "" (none yet), "yes" or "no".
+    need_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    offer_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    # Unanswered by then: expired (one reminder goes out before).
+    respond_by = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # When the need's side was asked whether the handover happened.
+    handover_asked_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_quantity = models.PositiveIntegerField(null=True, blank=True)
+    # A coordinator who made the match by hand; empty for the engine's.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,3 +208,53 @@ class MatchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+class MatchMessage(models.Model):
+    """A message between the two sides of an offered or accepted match, relayed by the
+    platform so that neither side learns the other's address or email by writing."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender_side = models.CharField(max_length=5)  # "need" or "offer"
+    body = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ActionLink(models.Model):
+    """A one-click link sent to one person for one action on a match or an offer.
+
+    The URL carries a signed token naming this row and a random nonce whose hash is stored
+    here; using it is claimed by a conditional update, so it works once.
+    """
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", _("Accept the match")
+        DECLINE = "decline", _("Decline the match")
+        FULFILLED = "fulfilled", _("Confirm the handover")
+        NOT_HAPPENED = "not_happened", _("Report that the handover did not happen")
+        AVAILABLE = "available", _("Confirm the offer is still available")
+        WITHDRAW = "withdraw", _("Withdraw the offer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_links"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    match = models.ForeignKey(
+        Match, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    # For offer actions: which offer ("donations.donationoffer", 12).
+    record_model = models.CharField(max_length=64, blank=True)
+    record_id = models.BigIntegerField(null=True, blank=True)
+    nonce_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} for {self.user_id}"

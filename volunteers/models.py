@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
-from lifecycle.models import LifecycleModel
+from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES
 from volunteers.languages import validate_language_codes, validate_language_levels
 
@@ -46,7 +46,7 @@ class Skill(models.Model):
         return getattr(self, f"name_{lang}", "") or self.name_en
 
 
-class VolunteerProfile(PlacedModel, LifecycleModel):
+class VolunteerProfile(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
     """What one person offers: skills, languages, when and how far.
 
     Placed by the volunteer's home area. Not browsable: only its owner, coordinators and (once
