@@ -225,6 +225,9 @@ class MatchMessage(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"message on match {self.match_id} from the {self.sender_side} side"
+
 
 class ActionLink(models.Model):
     """A one-click link sent to one person for one action on a match or an offer.
@@ -248,6 +251,8 @@ class ActionLink(models.Model):
     match = models.ForeignKey(
         Match, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
+    # For match actions: the side the user answers for ("need" or "offer").
+    side = models.CharField(max_length=5, blank=True)
     # For offer actions: which offer ("donations.donationoffer", 12).
     record_model = models.CharField(max_length=64, blank=True)
     record_id = models.BigIntegerField(null=True, blank=True)
@@ -258,3 +263,29 @@ class ActionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} for {self.user_id}"
+
+
+class Handover(models.Model):
+    """A coordinator handed a need over to another initiative: who, when and why."""
+
+    need_model = models.CharField(max_length=64)  # "donations.goodsneed"
+    need_id = models.BigIntegerField()
+    from_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.need_model} {self.need_id}: {self.from_organisation} → {self.to_organisation}"
+        )

@@ -59,3 +59,19 @@ def counterpart_ids(user: User, model: type) -> QuerySet:
         return Match.objects.none().values_list("pk", flat=True)
     mine, field = sides[model]
     return accepted.filter(mine).values_list(field, flat=True)
+
+
+def revealed_details(match: Match, side: str) -> dict | None:
+    """What the recipient on `side` may now know of the other side: contact and exact
+    address, once both said yes; None before (and after a match ended otherwise)."""
+    if match.state not in REVEALING_STATES:
+        return None
+    other = match.offer if side == "need" else match.need
+    contact = other.contact_details()
+    return {
+        "name": contact.get("name", ""),
+        "organisation": contact.get("organisation", ""),
+        "email": contact.get("email", ""),
+        "phone": contact.get("phone", ""),
+        "address": other.address,
+    }

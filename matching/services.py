@@ -39,12 +39,14 @@ def _reopen(record, *, holds: bool) -> None:
     record.request_matching()
 
 
-def _give_back_goods(match: Match) -> None:
+def give_back_goods(match: Match, quantity: int | None = None) -> None:
+    """Give `quantity` (all the match held by default) back to both sides still open."""
+    quantity = match.quantity if quantity is None else quantity
     for model, pk in ((GoodsNeed, match.goods_need_id), (DonationOffer, match.donation_offer_id)):
         record = _locked(model, pk)
         if record is None or record.status not in MATCHABLE_STATUSES:
             continue
-        record.quantity_open = min(record.quantity, record.quantity_open + match.quantity)
+        record.quantity_open = min(record.quantity, record.quantity_open + quantity)
         record.save(update_fields=["quantity_open"])
         _reopen(record, holds=record.quantity_open < record.quantity)
 
@@ -77,7 +79,7 @@ def _give_back_flat(match: Match) -> None:
 
 
 GIVE_BACK = {
-    Match.Kind.GOODS: _give_back_goods,
+    Match.Kind.GOODS: give_back_goods,
     Match.Kind.VOLUNTEERS: _give_back_shift,
     Match.Kind.HOUSING: _give_back_flat,
 }
