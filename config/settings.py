@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's pages speak their preferred language (after authentication).
+    "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the history of needs and offers.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +117,11 @@ LANGUAGES = [
 TIME_ZONE = env("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+# Translations of the web pages; the .mo files are compiled by scripts/bootstrap.sh.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inbox"
+LOGOUT_REDIRECT_URL = "home"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -255,6 +262,28 @@ HOUSING_MOVE_IN_TOLERANCE_DAYS = env.int("HOUSING_MOVE_IN_TOLERANCE_DAYS", defau
 # The periodic full run re-matches every cell with open needs.
 MATCHING_FULL_RUN_SECONDS = env.int("MATCHING_FULL_RUN_SECONDS", default=60 * 60)
 
+# --- Match workflow --------------------------------------------------------------------------
+# Proposals at or above this score are approved without a coordinator (unset: every proposal
+# waits for review). Flats always wait for a person, whatever is set.
+MATCH_AUTO_APPROVE_MIN_SCORE = {
+    "goods": env.float("MATCH_AUTO_APPROVE_GOODS_MIN_SCORE", default=None),
+    "volunteers": env.float("MATCH_AUTO_APPROVE_VOLUNTEERS_MIN_SCORE", default=None),
+}
+# An offered match unanswered after N days gets one reminder; it expires after the second
+# number of days from the offer.
+MATCH_REMIND_AFTER_DAYS = env.float("MATCH_REMIND_AFTER_DAYS", default=3)
+MATCH_EXPIRE_AFTER_DAYS = env.float("MATCH_EXPIRE_AFTER_DAYS", default=6)
+# An accepted match not confirmed as handed over after M days: "did it happen?"
+MATCH_HANDOVER_QUESTION_DAYS = env.float("MATCH_HANDOVER_QUESTION_DAYS", default=7)
+# Open offers this old (since created or last confirmed) are asked "still available?";
+# no answer within the second number of days withdraws them.
+OFFER_AVAILABILITY_CHECK_DAYS = env.float("OFFER_AVAILABILITY_CHECK_DAYS", default=60)
+OFFER_AVAILABILITY_ANSWER_DAYS = env.float("OFFER_AVAILABILITY_ANSWER_DAYS", default=14)
+# One-click links in emails stop working after this many days (answer links end with the
+# match's answer deadline).
+ACTION_LINK_DAYS = env.float("ACTION_LINK_DAYS", default=14)
+WORKFLOW_TASK_INTERVAL_SECONDS = env.int("WORKFLOW_TASK_INTERVAL_SECONDS", default=15 * 60)
+
 # --- Privacy ---------------------------------------------------------------------------------
 # Closed needs and offers (fulfilled, expired, withdrawn) keep their address, description and
 # exact point this many days after closing, for questions about the handover; then a daily
@@ -281,6 +310,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SWEEP_INTERVAL_SECONDS,
         # A sweep that waited longer than one interval is superseded by the next one.
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "advance-matches": {
+        "task": "workers.tasks.advance_matches",
+        "schedule": WORKFLOW_TASK_INTERVAL_SECONDS,
+        "options": {"expires": WORKFLOW_TASK_INTERVAL_SECONDS},
+    },
+    "check-offers-still-available": {
+        "task": "workers.tasks.check_offers_still_available",
+        "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
+        "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
     },
     "expire-due": {
         "task": "workers.tasks.expire_due",

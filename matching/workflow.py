@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.selectors import active_organisations_of
+from donations.models import DonationOffer, GoodsNeed
 from lifecycle.services import transition
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching import notices
@@ -217,9 +218,16 @@ def _close_when_done(match: Match) -> None:
     fulfilled. A volunteer's profile stays open: people offer their time again."""
     live = Match.objects.filter(state__in=ACTIVE_STATES)
     if match.kind == Match.Kind.GOODS:
+        # Fresh rows: giving back a smaller handover changed their quantities.
         records = [
-            (match.goods_need, live.filter(goods_need_id=match.goods_need_id)),
-            (match.donation_offer, live.filter(donation_offer_id=match.donation_offer_id)),
+            (
+                GoodsNeed.objects.get(pk=match.goods_need_id),
+                live.filter(goods_need_id=match.goods_need_id),
+            ),
+            (
+                DonationOffer.objects.get(pk=match.donation_offer_id),
+                live.filter(donation_offer_id=match.donation_offer_id),
+            ),
         ]
         done = [r for r, in_flight in records if r.quantity_open == 0 and not in_flight.exists()]
     elif match.kind == Match.Kind.VOLUNTEERS:

@@ -54,6 +54,22 @@ def sweep() -> dict[str, int]:
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
+def advance_matches() -> dict:
+    """Auto-approval left over, reminders, expiry of unanswered offers, handover questions."""
+    from matching.workflow import advance_due
+
+    return advance_due()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
+def check_offers_still_available() -> dict:
+    """Daily: old open offers are asked whether they still stand; silent ones withdrawn."""
+    from matching.workflow import check_offers_still_available as run
+
+    return run()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
 def expire_due() -> int:
     """Daily: open needs and offers whose date has passed become expired."""
     from lifecycle.services import expire_due as run

@@ -46,6 +46,11 @@ def run_batch(kind: str, cell: Cell) -> BatchResult:
     from matching.scheduling import release_cell
 
     release_cell(kind, cell)
+    from matching.workflow import auto_approve
+
     result = RUNNERS[kind](cell)
+    # After the batch committed; a worker that dies here leaves proposals that the periodic
+    # `advance_matches` approves instead.
+    auto_approve([match.pk for match in result.created])
     log.info("matching batch %s", result.as_dict())
     return result

@@ -17,8 +17,6 @@ from matching.models import ACTIVE_STATES, Match, MatchState
 
 
 def run_goods_batch(cell: Cell) -> common.BatchResult:
-    from notifications import services as notifications
-
     result = common.BatchResult("goods", cell)
     now, _ = common.now_and_zone()
     with transaction.atomic():
@@ -142,6 +140,4 @@ def run_goods_batch(cell: Cell) -> common.BatchResult:
         waiting = {n for n, o, _ in found.pairs if o in skipped}
         common.clear_flags(GoodsNeed, set(needs) - waiting)
         common.clear_offer_flags_in_cell(DonationOffer, cell)
-        for match in result.created:
-            notifications.notify_match_proposed(match)
     return result
