@@ -26,6 +26,7 @@ from accounts.services import ERASED_PREFIX
 from lifecycle import services as lifecycle_services
 from lifecycle.models import LifecycleModel
 from lifecycle.states import CLOSED_STATUSES
+from matching.models import MatchMessage
 
 SCRUBBED = "—"
 # Shorter strings (a username "ab") would be replaced inside unrelated admin log lines.
@@ -122,6 +123,10 @@ def export_personal_data(user: User) -> dict:
         _row(n, exclude=("recipient_id", "idempotency_key", "claimed_at"))
         for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
     ]
+    messages = [
+        {"match": m.match_id, "side": m.sender_side, "body": m.body, "at": _plain(m.at)}
+        for m in MatchMessage.objects.filter(sender=user).order_by("at", "pk")
+    ]
     return {
         "exported_at": timezone.now().isoformat(),
         "account": account,
@@ -129,6 +134,7 @@ def export_personal_data(user: User) -> dict:
         "records": records,
         "matches": matches,
         "notifications": notifications,
+        "messages_sent": messages,
     }
 
 
@@ -166,6 +172,7 @@ def erase_account(user: User) -> None:
     match_ids = list(_matches_of(owned_ids).values_list("pk", flat=True))
     Notification.objects.filter(recipient=user).delete()
     _scrub_notifications_to_others(user, match_ids, identity, personal)
+    _scrub_messages(user)
     _scrub_admin_log(user, owned, identity, replacement)
 
     Token.objects.filter(user=user).delete()
@@ -247,6 +254,21 @@ def _scrub_notifications_to_others(
         scrubbed = _replace_in(notification.context, personal)
         if scrubbed != notification.context:
             Notification.objects.filter(pk=notification.pk).update(context=scrubbed)
+
+
+def _scrub_messages(user: User) -> None:
+    """What the person wrote through the relay is theirs: the words go, in the thread and in
+    the notifications that carried them to the other side; that a message was sent stays."""
+    from notifications.models import Notification
+
+    sent = list(MatchMessage.objects.filter(sender=user).values_list("pk", flat=True))
+    MatchMessage.objects.filter(pk__in=sent).update(body=SCRUBBED, sender=None)
+    carried = Notification.objects.filter(
+        template="match_message", context__message_id__in=sent
+    ).select_for_update(of=("self",))
+    for notification in carried:
+        context = {**notification.context, "body": SCRUBBED}
+        Notification.objects.filter(pk=notification.pk).update(context=context)
 
 
 def _scrub_admin_log(user: User, owned: dict, identity: list[str], replacement: str) -> None:

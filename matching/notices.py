@@ -163,6 +163,7 @@ def message(match: Match, sender_side: str, body: str, message_id: int) -> None:
         f"message-{message_id}",
         sender_side=sender_side,
         body=body,
+        message_id=message_id,
         reply_url=site(f"/matches/{match.pk}/"),
     )
     if match.state in (MatchState.OFFERED, MatchState.ACCEPTED):

@@ -22,9 +22,10 @@ from donations.models import DonationOffer, GoodsNeed
 from geo.models import GeocodeCacheEntry
 from lifecycle.services import lifecycle_models
 from lifecycle.states import Status
-from matching.models import Match, MatchState
+from matching import notices
+from matching.models import Match, MatchMessage, MatchState
 from notifications.models import Notification
-from notifications.services import notify, notify_match_proposed
+from notifications.services import notify
 from tests.conftest import client_for
 from tests.donations.factories import EXACT_LAT, EXACT_LON
 from tests.factories import GoodsNeedFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -149,7 +150,14 @@ def footprint(person, marker, django_capture_on_commit_callbacks):
         goods_need=other_need, donation_offer=offer, quantity=5, distance_m=1200, score=0.7
     )
     with django_capture_on_commit_callbacks():
-        notify_match_proposed(match)  # the initiative's copy quotes the offer's title
+        Match.objects.filter(pk=match.pk).update(state="offered")
+        match.refresh_from_db()
+        notices.offered(match)  # the initiative's copy quotes the offer's title
+        said = f"Klingeln Sie zweimal, {marker}"
+        message = MatchMessage.objects.create(
+            match=match, sender=person, sender_side="offer", body=said
+        )
+        notices.message(match, "offer", said, message.pk)  # relayed to the initiative
         notify(person, "geocoding_failed", f"test:{marker}", {"address": offer.address})
     GeocodeCacheEntry.objects.create(
         provider="nominatim",
@@ -228,9 +236,10 @@ def test_the_export_holds_the_persons_data_and_records(person, marker, footprint
     assert data["matches"][0]["events"] == []
     assert {m["organisation"]["name"] for m in data["memberships"]} == {"Notunterkunft Grünau"}
     assert {n["template"] for n in data["notifications"]} == {
-        "match_proposed",
+        "match_offered",
         "geocoding_failed",
     }
+    assert [m["body"] for m in data["messages_sent"]] == [f"Klingeln Sie zweimal, {marker}"]
 
 
 @pytest.mark.django_db
