@@ -8,6 +8,7 @@ DJANGO_DEBUG=false and the variables documented in the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -201,6 +202,16 @@ SWEEP_GRACE_SECONDS = env.float("SWEEP_GRACE_SECONDS", default=30.0)
 # A delivery claimed longer ago than this is treated as abandoned by a dead worker.
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# A person who is not a member of an organisation gets at most this many emails a day (in
+# Berlin) caused by it; the rest wait for the next day (the inbox lists them at once).
+NOTIFICATION_DAILY_CAP_PER_ORGANISATION = env.int(
+    "NOTIFICATION_DAILY_CAP_PER_ORGANISATION", default=50
+)
+# Hour (Europe/Berlin) of the daily digest for people who chose it.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+# Webhooks: one try waits this long for an answer; after the last try the delivery fails.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -320,6 +331,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workers.tasks.check_offers_still_available",
         "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
         "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
+    },
+    "send-digests": {
+        "task": "workers.tasks.send_digests",
+        # CELERY_TIMEZONE: Europe/Berlin unless TIME_ZONE says otherwise.
+        "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
+        "options": {"expires": 6 * 60 * 60},
     },
     "expire-due": {
         "task": "workers.tasks.expire_due",

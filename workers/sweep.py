@@ -15,6 +15,8 @@ from geo.models import PLACED_STATUSES, GeocodeStatus, PlacedModel
 from lifecycle.services import lifecycle_models
 from matching.scheduling import schedule_flagged
 from notifications.models import Notification
+from notifications.services import release_held
+from notifications.webhooks import due_deliveries as due_webhook_deliveries
 
 BATCH = 1000
 
@@ -64,4 +66,11 @@ def sweep_pending() -> dict[str, int]:
     for pk in due:
         tasks.deliver_notification.delay(pk)
     counts["deliver"] = len(due)
+
+    # Emails held by the daily cap of a sender organisation whose day has come.
+    counts["released"] = release_held(now)
+    webhook_ids = due_webhook_deliveries(now)
+    for pk in webhook_ids:
+        tasks.deliver_webhook.delay(pk)
+    counts["webhooks"] = len(webhook_ids)
     return counts

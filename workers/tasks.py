@@ -39,6 +39,21 @@ def deliver_notification(notification_id: int) -> str:
     return deliver(notification_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(DeliveryDeferred,), **RETRY)
+def deliver_webhook(delivery_id: int) -> str:
+    from notifications.webhooks import deliver_webhook as deliver
+
+    return deliver(delivery_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
+def send_digests() -> dict:
+    """Daily: one digest email per person who chose it, carrying what was held."""
+    from notifications.services import send_digests as run
+
+    return run()
+
+
 @shared_task(acks_late=True, autoretry_for=(RemoteGeocoderUnavailable,), **RETRY)
 def refine_location(model_label: str, record_id: int) -> str:
     from geo.refinement import refine
