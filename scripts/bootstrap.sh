@@ -6,9 +6,13 @@ cd "$(dirname "$0")/.."
 purpose=${1:-run}
 
 # PostGIS and GDAL for GeoDjango; docker-compose only validates compose.yml in the tests.
-packages=(postgresql-15-postgis-3 gdal-bin libgdal32)
+# gettext: msgfmt compiles the web pages' translations (locale/*.po) below.
+packages=(postgresql-15-postgis-3 gdal-bin libgdal32 gettext)
 if [ "$purpose" = test ]; then
     packages+=(docker-compose)
+    # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; its own
+    # browser download is not available), and fonts so Arabic and Cyrillic render in it.
+    packages+=(chromium fonts-noto-core)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
@@ -36,3 +40,7 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
     .venv/bin/pip install -q -e '.[dev]'
     echo "$stamp" > .venv/.installed
 fi
+
+# Compiled translations (.mo, git-ignored); up-to-date files are skipped, so this is quick.
+.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=bench --ignore=staticfiles \
+    --verbosity 0

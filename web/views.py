@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
 
 from matching.models import Match
 from web.health import health
@@ -24,3 +26,19 @@ def home(request):
         "matches": Match.objects.count(),
     }
     return render(request, "web/home.html", context)
+
+
+def set_language(request):
+    """Django's language switcher; a signed-in person's choice is also saved as their
+    preferred language, which their pages and emails use from now on."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and request.user.preferred_language != language
+    ):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response
