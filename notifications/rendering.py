@@ -1,40 +1,93 @@
-"""Rendering of a notification in its recipient's language: subject, plain text and HTML."""
+"""Rendering of a notification in its recipient's language: subject, plain text and HTML.
+
+The row's context holds only what the event knew (JSON, no personal data of the other side);
+what may change or must stay out of the row is added here, at render time: category names
+in the rendering language, the contact details of an accepted match, the items of a digest.
+"""
+
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import translation
 
 from notifications.models import Notification
+
+FOLDER = "notifications/email"
+
+
+def _engine():
+    # The project's Django engine (looked up each time: tests may change its options).
+    return engines["django"].engine
 
 
 def _render_language(language: str, template: str) -> str:
     """The recipient's language if this template exists in it, else English.
 
-    Everything in one email (text, category names, lang and dir) then uses the same language.
+    Everything in one email (text, category names, dates, lang and dir) then uses the same
+    language.
     """
     try:
-        get_template(f"notifications/email/{language}/{template}.txt")
+        _engine().get_template(f"{FOLDER}/{language}/{template}.txt")
         return language
     except TemplateDoesNotExist:
         return "en"
 
 
-def render_email(notification: Notification) -> EmailMultiAlternatives:
-    language = _render_language(notification.language, notification.template)
-    folder = f"notifications/email/{language}/{notification.template}"
+def _render(name: str, context: dict, *, html: bool) -> str:
+    # Plain text and subjects are not HTML: no escaping of "&" or quotes there.
+    return _engine().get_template(name).render(Context(context, autoescape=html))
+
+
+def _tidy(text: str) -> str:
+    """Plain text without trailing spaces and without the runs of empty lines that template
+    tags leave behind."""
+    lines = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", lines).strip() + "\n"
+
+
+def _one_line(subject: str) -> str:
+    return " ".join(subject.split())
+
+
+def _context(notification: Notification, language: str, **flags) -> dict:
+    return {
+        **notification.context,
+        **_template_extras(notification, language),
+        "recipient": notification.recipient,
+        **flags,
+    }
+
+
+def _subject_and_text(folder: str, context: dict) -> tuple[str, str]:
+    subject = _render(f"{folder}.subject.txt", context, html=False)
+    text = _render(f"{folder}.txt", context, html=False)
+    return _one_line(subject), _tidy(text)
+
+
+def _render_text_in(notification: Notification, language: str, **flags) -> tuple[str, str]:
+    folder = f"{FOLDER}/{language}/{notification.template}"
     with translation.override(language):
-        context = {
-            **notification.context,
-            **_template_extras(notification, language),
-            "recipient": notification.recipient,
-        }
-        subject = get_template(f"{folder}.subject.txt").render(context)
-        text = get_template(f"{folder}.txt").render(context)
-        html = get_template(f"{folder}.html").render(context)
+        return _subject_and_text(folder, _context(notification, language, **flags))
+
+
+def render_text(notification: Notification) -> tuple[str, str]:
+    """(subject, plain text) in the recipient's language: for the inbox and the digest."""
+    language = _render_language(notification.language, notification.template)
+    return _render_text_in(notification, language)
+
+
+def render_email(notification: Notification) -> EmailMultiAlternatives:
+    """The email in the recipient's language: subject, plain text and HTML."""
+    language = _render_language(notification.language, notification.template)
+    folder = f"{FOLDER}/{language}/{notification.template}"
+    with translation.override(language):
+        context = _context(notification, language)
+        subject, text = _subject_and_text(folder, context)
+        html = _render(f"{folder}.html", context, html=True)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
@@ -52,13 +105,53 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
 def _template_extras(notification: Notification, language: str) -> dict:
     from donations.models import Category
 
+    rtl = translation.get_language_info(language)["bidi"]
+    recipient = notification.recipient
     extras = {
         "site_url": settings.SITE_URL,
         "language": language,
-        "rtl": translation.get_language_info(language)["bidi"],
+        "rtl": rtl,
+        "direction": "rtl" if rtl else "ltr",
+        "recipient_name": recipient.first_name or recipient.username,
+        # Only ever what revealed_details says now: never anything stored in the row.
+        "counterpart": None,
     }
-    slug = notification.context.get("category")
+    context = notification.context
+    slug = context.get("category")
     if slug:
         category = Category.objects.filter(slug=slug).first()
         extras["category_name"] = category.name(language) if category else slug
+    if notification.template == "match_accepted" and context.get("match_id"):
+        extras["counterpart"] = _counterpart(context["match_id"], context.get("side"))
+    if notification.template == "digest":
+        extras["items"] = _digest_items(notification, language)
     return extras
+
+
+def _counterpart(match_id: int, side: str | None) -> dict | None:
+    """The other side's contact details if the match is accepted (or fulfilled) now."""
+    from matching.models import Match
+    from matching.selectors import revealed_details
+
+    match = Match.objects.filter(pk=match_id).first()
+    if match is None or side not in ("need", "offer"):
+        return None
+    return revealed_details(match, side)
+
+
+def _digest_items(digest: Notification, language: str) -> list[dict]:
+    """Each notification of the digest as (subject, text) in the digest's language, in the
+    order given; only the digest recipient's own notifications."""
+    ids = [pk for pk in digest.context.get("notification_ids", []) if pk != digest.pk]
+    rows = Notification.objects.filter(pk__in=ids, recipient_id=digest.recipient_id)
+    by_id = {row.pk: row for row in rows.select_related("recipient")}
+    items = []
+    for pk in ids:
+        row = by_id.get(pk)
+        if row is None or row.template == "digest":
+            continue
+        subject, text = _render_text_in(
+            row, _render_language(language, row.template), in_digest=True
+        )
+        items.append({"subject": subject, "text": text, "created_at": row.created_at})
+    return items
