@@ -24,16 +24,12 @@ def _render_text(notification: Notification) -> tuple[str, str]:
     return rendering.render_text(notification)
 
 
-def _has_read_state() -> bool:
-    return any(f.name == "read_at" for f in Notification._meta.get_fields())
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     rows = list(
-        Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")[
-            :PAGE_SIZE
-        ]
+        Notification.objects.filter(recipient=request.user, in_inbox=True).order_by(
+            "-created_at", "-id"
+        )[:PAGE_SIZE]
     )
     items = []
     for row in rows:
@@ -44,18 +40,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "subject": subject,
                 "text": text,
                 "created_at": row.created_at,
-                "unread": getattr(row, "read_at", None) is None,
+                "unread": row.read_at is None,
                 "match_id": (row.context or {}).get("match_id"),
             }
         )
-    unread = sum(1 for item in items if item["unread"])
+    unread = Notification.objects.filter(
+        recipient=request.user, in_inbox=True, read_at__isnull=True
+    ).count()
     return render(request, "web/inbox.html", {"items": items, "unread": unread})
 
 
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    row = get_object_or_404(Notification, pk=pk, recipient=request.user, in_inbox=True)
     if row.read_at is None:
         Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("inbox")
@@ -64,9 +62,10 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    done = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    unread = Notification.objects.filter(
+        recipient=request.user, in_inbox=True, read_at__isnull=True
     )
+    done = unread.update(read_at=timezone.now())
     if done:
         messages.success(request, _("All messages are marked as read."))
     return redirect("inbox")

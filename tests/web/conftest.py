@@ -1,0 +1,1 @@
+from tests.web.fixtures import scene  # noqa: F401 (fixture)
