@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import accounts, diagnostics, goods, housing, matches, volunteers
+from api import accounts, diagnostics, goods, housing, matches, notifications, volunteers
 
 app_name = "api"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     *housing.urlpatterns,
     *matches.urlpatterns,
     *diagnostics.urlpatterns,
+    *notifications.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
