@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
@@ -50,6 +51,7 @@ from web.demo_base import (
 )
 from web.demo_housing import LANDLORDS, load_housing
 from web.demo_volunteers import VOLUNTEERS, load_volunteers
+from web.demo_workflow import walk_demo_matches
 
 ADMIN_URL = "http://localhost:8000/admin/"
 API_DOCS_URL = "http://localhost:8000/api/v1/docs/"
@@ -670,12 +672,17 @@ OFFERS = (
 
 
 def load_demo(
-    today: date | None = None, *, grant_coordinator_permissions: bool = False
+    today: date | None = None,
+    *,
+    grant_coordinator_permissions: bool = False,
+    walk_matches: bool = False,
 ) -> DemoReport:
     """Create whatever of the demo is missing; return what was created and what was there.
 
     `grant_coordinator_permissions` adds the demo's permissions that an existing Coordinators
     group lacks (e.g. for kinds of records added after the group was made); none are removed.
+    `walk_matches` matches the demo at once and moves a few matches along the workflow
+    (`web.demo_workflow`).
     """
     today = today or timezone.localdate()
     report = DemoReport()
@@ -688,6 +695,13 @@ def load_demo(
         report.warnings.append(
             f"Could not queue matching ({exc}); the worker's sweep will match the demo later."
         )
+        return report
+    if not walk_matches:
+        return report
+    try:
+        report.workflow = walk_demo_matches(User.objects.get(username=COORDINATOR_USERNAME))
+    except (BrokerError, RedisError) as exc:
+        report.warnings.append(f"Could not queue the demo's notifications ({exc}).")
     return report
 
 

@@ -45,6 +45,8 @@ class DemoReport:
     # (username, role, preferred language, API token) of every demo user.
     accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Matches per workflow state after the demo walked a few on (empty when it did not).
+    workflow: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str, created: bool) -> None:
         (self.created if created else self.present)[kind] += 1

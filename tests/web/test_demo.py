@@ -399,3 +399,15 @@ def test_volunteer_and_housing_dates_follow_today():
         assert today <= flat.available_from <= today + timedelta(weeks=9)
     for household in HousingNeed.objects.all():
         assert today < household.move_in_date <= today + timedelta(weeks=9)
+
+
+def test_the_demo_shows_matches_at_every_step_of_the_workflow_once():
+    from matching.models import Match, MatchMessage
+
+    first = demo.load_demo(walk_matches=True)
+    assert first.workflow["offered"] >= 2 and first.workflow["accepted"] == 1
+    assert first.workflow["proposed"] >= 1  # flats always wait for a coordinator
+    assert MatchMessage.objects.count() == 1
+    states = dict(Match.objects.values_list("pk", "state"))
+    again = demo.load_demo(walk_matches=True)
+    assert again.workflow == {} and dict(Match.objects.values_list("pk", "state")) == states

@@ -45,12 +45,17 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like a production deployment, and the demo creates a "
                 f"superuser with the password {demo.DEMO_PASSWORD!r}. Use --force to load anyway."
             )
-        report = demo.load_demo(grant_coordinator_permissions=grant_coordinator_permissions)
+        report = demo.load_demo(
+            grant_coordinator_permissions=grant_coordinator_permissions, walk_matches=True
+        )
         out = self.stdout
         out.write(self.style.MIGRATE_HEADING("Willkommen demo data"))
         out.write(f"  {'':16} {'created':>8} {'present':>8}")
         for kind in KINDS:
             out.write(f"  {kind:16} {report.created[kind]:>8} {report.present[kind]:>8}")
+        if report.workflow:
+            states = ", ".join(f"{n} {state}" for state, n in report.workflow.items())
+            out.write(f"  matches: {states}")
         for warning in report.warnings:
             out.write(self.style.WARNING(f"  ! {warning}"))
 
