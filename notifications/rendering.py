@@ -153,5 +153,7 @@ def _digest_items(digest: Notification, language: str) -> list[dict]:
         subject, text = _render_text_in(
             row, _render_language(language, row.template), in_digest=True
         )
+        # Without its greeting an item may start with a small letter ("wir konnten ...").
+        text = text[:1].upper() + text[1:]
         items.append({"subject": subject, "text": text, "created_at": row.created_at})
     return items
