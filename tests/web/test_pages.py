@@ -1,0 +1,246 @@
+"""Inbox, match page, coordinators' dashboard, sign-in and languages: who may see what, and
+bad input that changes nothing."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from matching.models import MatchEvent, MatchState
+from notifications.models import Notification
+from tests.factories import UserFactory
+from tests.web.fixtures import PASSWORD, offer_it
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- sign-in and languages -----------------------------------------------------------------
+
+
+def test_sign_in_and_out(scene):
+    client = Client()
+    page = client.get("/login/")
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+    wrong = client.post("/login/", {"username": "amal", "password": "nope"})
+    assert wrong.status_code == 200 and 'role="alert"' in wrong.content.decode()
+    right = client.post("/login/", {"username": "amal", "password": PASSWORD})
+    assert right.status_code == 302 and right["Location"] == "/inbox/"
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/inbox/")["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    "language, text, direction",
+    [("de", "Posteingang", "ltr"), ("uk", "Вхідні", "ltr"), ("ar", "صندوق الوارد", "rtl")],
+)
+def test_a_signed_in_persons_pages_speak_their_language(scene, language, text, direction):
+    scene.donor.preferred_language = language
+    scene.donor.save()
+    html = signed_in(scene.donor).get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html and text in html
+
+
+def test_the_language_switcher_is_on_every_page_and_saves_a_signed_in_choice(scene):
+    anonymous = Client()
+    html = anonymous.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'action="/i18n/setlang/"' in html and 'lang="ar"' in html
+    anonymous.post("/i18n/setlang/", {"language": "uk", "next": "/"})
+    assert 'lang="uk"' in anonymous.get("/").content.decode()
+
+    client = signed_in(scene.donor)
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/inbox/"})
+    assert response.status_code == 302
+    scene.donor.refresh_from_db()
+    assert scene.donor.preferred_language == "de"
+    assert client.post("/i18n/setlang/", {"language": "xx", "next": "/"}).status_code == 302
+    scene.donor.refresh_from_db()
+    assert scene.donor.preferred_language == "de"
+
+
+def test_the_api_keeps_answering_in_the_requested_language(scene):
+    response = signed_in(scene.donor).get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+
+def test_the_inbox_needs_sign_in(db):
+    response = Client().get("/inbox/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/inbox/"
+    assert Client().post("/inbox/read-all/").status_code == 302
+
+
+def test_the_inbox_shows_own_notifications_newest_first_and_marks_them_read(scene):
+    offer_it(scene)
+    mine = Notification.objects.get(recipient=scene.donor, template="match_offered")
+    client = signed_in(scene.donor)
+    html = client.get("/inbox/").content.decode()
+    assert f'data-notification="{mine.pk}"' in html and "unread" in html
+    assert f'href="/matches/{scene.match.pk}/"' in html
+    theirs = Notification.objects.get(recipient=scene.member, template="match_offered")
+    assert f'data-notification="{theirs.pk}"' not in html
+
+    # Someone else's item cannot be marked (404), and a GET marks nothing.
+    assert client.post(f"/inbox/{theirs.pk}/read/").status_code == 404
+    assert client.get(f"/inbox/{mine.pk}/read/").status_code == 405
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is None and theirs.read_at is None
+
+    assert client.post(f"/inbox/{mine.pk}/read/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_all_read_marks_only_ones_own(scene):
+    offer_it(scene)
+    signed_in(scene.donor).post("/inbox/read-all/")
+    assert not Notification.objects.filter(recipient=scene.donor, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=scene.member, read_at__isnull=True).exists()
+
+
+# --- match page ------------------------------------------------------------------------------
+
+
+def test_only_the_sides_and_coordinators_see_a_match(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    assert Client().get(url).status_code == 302
+    stranger = UserFactory(username="sam", role=Role.DONOR)
+    assert signed_in(stranger).get(url).status_code == 404
+    assert signed_in(stranger).post(url + "respond/", {"answer": "yes"}).status_code == 404
+    assert signed_in(scene.coordinator).get(url).status_code == 200
+    assert signed_in(scene.donor).get(url).status_code == 200
+
+
+def test_the_contact_is_shown_only_once_both_said_yes(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    donor, member = signed_in(scene.donor), signed_in(scene.member)
+    html = donor.get(url).content.decode()
+    for secret in (scene.member.email, scene.member.phone, "Lützner Straße"):
+        assert secret not in html
+    assert "نعم، أوافق" in html  # the accept button
+
+    assert donor.post(url + "respond/", {"answer": "yes"}).status_code == 302
+    html = member.get(url).content.decode()
+    assert scene.donor.email not in html and "Geheimweg" not in html
+    assert member.post(url + "respond/", {"answer": "yes"}).status_code == 302
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.ACCEPTED
+    html = member.get(url).content.decode()
+    assert scene.donor.email in html and "Geheimweg 7" in html and scene.donor.phone in html
+    html = donor.get(url).content.decode()
+    assert scene.member.email in html and "Lützner Straße 1" in html
+
+
+def test_bad_answers_change_nothing(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    client = signed_in(scene.member)
+    events = MatchEvent.objects.count()
+    assert client.post(url + "respond/", {"answer": "maybe"}).status_code == 400
+    response = client.post(url + "respond/", {"answer": "no", "reason": "x" * 301})
+    assert response.status_code == 400
+    assert "Der Grund darf höchstens 300 Zeichen lang sein." in response.content.decode()
+    client.post(url + "respond/", {"answer": "yes"})
+    again = client.post(url + "respond/", {"answer": "no"})
+    assert again.status_code == 400
+    scene.match.refresh_from_db()
+    assert (scene.match.state, scene.match.need_answer) == (MatchState.OFFERED, "yes")
+    assert MatchEvent.objects.count() == events + 1
+
+
+def test_the_handover_form_refuses_a_quantity_out_of_range(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    signed_in(scene.donor).post(url + "respond/", {"answer": "yes"})
+    member = signed_in(scene.member)
+    member.post(url + "respond/", {"answer": "yes"})
+    for bad in ("0", "13", "zwölf"):
+        response = member.post(url + "handover/", {"quantity": bad})
+        assert response.status_code == 400
+        assert "ganze Zahl von 1 bis 12" in response.content.decode()
+    # The offer's side cannot confirm a handover.
+    assert signed_in(scene.donor).post(url + "handover/", {"quantity": "12"}).status_code == 400
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.ACCEPTED
+    assert member.post(url + "handover/", {"quantity": "10"}).status_code == 302
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.FULFILLED and scene.match.fulfilled_quantity == 10
+
+
+def test_messages_are_relayed_without_addresses(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    donor = signed_in(scene.donor)
+    assert donor.post(url + "messages/", {"body": "  "}).status_code == 400
+    assert donor.post(url + "messages/", {"body": "x" * 2001}).status_code == 400
+    assert scene.match.messages.count() == 0
+    assert donor.post(url + "messages/", {"body": "Wann passt es?"}).status_code == 302
+    html = signed_in(scene.member).get(url).content.decode()
+    assert "Wann passt es?" in html and scene.donor.email not in html
+
+
+# --- coordination ---------------------------------------------------------------------------
+
+
+def test_the_dashboard_is_for_coordinators_only(scene):
+    assert Client().get("/coordination/").status_code == 302
+    for user in (scene.donor, scene.member):
+        client = signed_in(user)
+        assert client.get("/coordination/").status_code == 403
+        url = f"/coordination/matches/{scene.match.pk}/approve/"
+        assert client.post(url).status_code == 403
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.PROPOSED
+
+
+def test_a_coordinator_approves_and_rejects_with_a_reason(scene):
+    client = signed_in(scene.coordinator)
+    html = client.get("/coordination/").content.decode()
+    assert f'data-match="{scene.match.pk}"' in html and "distance" in html
+    reject = f"/coordination/matches/{scene.match.pk}/reject/"
+    response = client.post(reject, {"reason": "  "})
+    assert response.status_code == 400 and "warum" in response.content.decode()
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.PROPOSED
+
+    assert client.post(f"/coordination/matches/{scene.match.pk}/approve/").status_code == 302
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.OFFERED
+    again = client.post(f"/coordination/matches/{scene.match.pk}/approve/")
+    assert again.status_code == 409
+    assert client.post(reject, {"reason": "zu weit"}).status_code == 409
+    assert client.post("/coordination/matches/999999/approve/").status_code == 404
+
+
+def test_the_dashboard_lists_failed_emails_and_webhooks(scene):
+    from notifications.models import WebhookDelivery, WebhookEndpoint
+
+    offer_it(scene)
+    row = Notification.objects.filter(recipient=scene.donor).first()
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.FAILED, attempts=8, last_error="550 mailbox unavailable"
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=scene.organisation, url="https://hooks.example.org/in"
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event="match.offered",
+        payload={},
+        idempotency_key="k1",
+        status="failed",
+        attempts=5,
+        last_error="HTTP 500",
+    )
+    html = signed_in(scene.coordinator).get("/coordination/").content.decode()
+    assert f'data-failed-notification="{row.pk}"' in html and "550 mailbox" in html
+    assert f'data-failed-webhook="{delivery.pk}"' in html and "hooks.example.org" in html
