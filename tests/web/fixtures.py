@@ -104,7 +104,7 @@ def scene(db) -> Scene:
     return make_scene()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     """Debian's Chromium driven by Playwright (Playwright's own browser download is not
     available here; scripts/bootstrap.sh installs the `chromium` package)."""
