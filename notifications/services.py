@@ -226,7 +226,7 @@ def release_held(now: datetime | None = None) -> int:
     for pk in due:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(of=("self",), skip_locked=True)
                 .select_related("recipient", "sender_organisation")
                 .filter(pk=pk, status=Notification.Status.HELD, hold=Notification.Hold.CAP)
                 .first()
