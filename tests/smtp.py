@@ -1,5 +1,6 @@
 """Helpers shared by tests: polling, and an SMTP sink that receives what Django sends."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -28,19 +29,34 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    """Collects every message the SMTP server accepts."""
+    """Collects every message the SMTP server accepts.
 
-    def __init__(self) -> None:
+    `reply_delay` (seconds) holds back the `250` after a message has been taken: a client
+    killed in that window has handed its message over without learning so, which makes the
+    "sent but not marked" case of an outbox observable. `port` lets a test start a sink on a
+    port that a worker was already told to use (the server "comes back").
+    """
+
+    def __init__(self, port: int | None = None) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each message, same order
+        self.reply_delay = 0.0
         self._lock = threading.Lock()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
+            self.arrivals.append(time.monotonic())
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
+
+    def received_with_times(self) -> list[tuple[float, email.message.EmailMessage]]:
+        with self._lock:
+            return list(zip(self.arrivals, self.messages, strict=True))
 
     def received(self) -> list:
         with self._lock:
@@ -49,6 +65,7 @@ class SmtpSink:
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self.arrivals.clear()
 
     def wait_for(self, count: int, timeout: float = 60) -> list:
         wait_until(lambda: len(self.received()) >= count, timeout, f"{count} emails at the sink")

@@ -74,13 +74,18 @@ class Processes:
     def log(self, name: str) -> str:
         return (self.tmp_path / f"{name}.log").read_text(errors="replace")
 
-    def worker(self, name: str = "w1", *, beat: bool = False, env: dict | None = None):
+    def worker(
+        self, name: str = "w1", *, beat: bool = False, env: dict | None = None, wait: bool = True
+    ):
+        """Start a worker; `wait=False` returns at once (call wait_for_worker before relying
+        on it), so that a test can go on while it boots."""
         args = ["worker", "-n", f"{name}@%h", "--concurrency", "2", "--loglevel", "INFO"]
         args += ["--without-gossip", "--without-mingle"]
         if beat:
             args += ["--beat"]
         proc = self._spawn(name, args, env)
-        self.wait_for_worker(name, proc)
+        if wait:
+            self.wait_for_worker(name, proc)
         return proc
 
     def beat(self, name: str = "beat", env: dict | None = None) -> subprocess.Popen:

@@ -1,0 +1,208 @@
+"""Exactly once, as far as SMTP allows: every outbox row reaches the SMTP server, and a second
+copy only ever happens when a worker died between the server taking the message and the row
+being marked sent; that copy carries the row's Message-ID, so a receiver can drop it.
+
+The burst test prints its seed and every round's kill moment; set EXACTLY_ONCE_SEED to replay a
+failed run (EXACTLY_ONCE_ROUNDS changes the number of rounds).
+"""
+
+import os
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+
+from notifications.models import Notification
+from notifications.services import notify
+from tests.factories import UserFactory
+from tests.smtp import wait_until
+from workers.sweep import sweep_pending
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SEED = int(os.environ.get("EXACTLY_ONCE_SEED", "5"))
+ROUNDS = int(os.environ.get("EXACTLY_ONCE_ROUNDS", "20"))
+ROWS_PER_ROUND = 40
+WORKER_CONCURRENCY = 2  # what Processes.worker starts: at most this many sends die with one
+# A claim older than this is taken over by the sweep. Short, so that a round need not wait
+# long for what a killed worker held, yet far above one delivery of a live worker: a live
+# sender that is overtaken would be a copy no crash explains, and the test would say so.
+CLAIM_TIMEOUT = 3
+WORKER_ENV = {"NOTIFICATION_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT)}
+# The sink holds back its 250 this long after taking a message: the window in which a killed
+# worker has handed a message over without marking its row.
+REPLY_DELAY = 0.05
+
+
+@pytest.fixture
+def recovery_settings(settings):
+    """The sweep run by this process treats rows as it would in production, only sooner."""
+    settings.SWEEP_GRACE_SECONDS = 2
+    settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = CLAIM_TIMEOUT
+    return settings
+
+
+@pytest.fixture
+def slow_reply_sink(sink):
+    sink.reply_delay = REPLY_DELAY
+    yield sink
+    sink.reply_delay = 0.0
+
+
+def recipients() -> list:
+    return [
+        UserFactory(username=f"once-{lang}-{i}", preferred_language=lang)
+        for i, lang in enumerate(["de", "en", "de", "en"])
+    ]
+
+
+def write_rows(users: list, prefix: str, count: int) -> list[int]:
+    """`count` notifications in one transaction: all are enqueued when it commits."""
+    with transaction.atomic():
+        rows = [
+            notify(
+                users[i % len(users)],
+                "geocoding_failed",
+                f"{prefix}:{i}",
+                {"title": f"{prefix} item {i}", "address": "Eisenbahnstraße 1, Leipzig"},
+            )
+            for i in range(count)
+        ]
+    return [row.pk for row in rows]
+
+
+def recover(pks: list[int], timeout: float = 90) -> int:
+    """Run the sweep (as beat would) until every row is sent; returns how many sweeps ran."""
+    sweeps = 0
+    deadline = time.monotonic() + timeout
+    while Notification.objects.filter(pk__in=pks).exclude(status="sent").exists():
+        states = Counter(Notification.objects.filter(pk__in=pks).values_list("status", flat=True))
+        assert time.monotonic() < deadline, f"rows not all sent after {timeout}s: {states}"
+        assert "failed" not in states, states
+        sweep_pending()
+        sweeps += 1
+        time.sleep(0.5)
+    return sweeps
+
+
+@dataclass
+class Outcome:
+    rows: int
+    messages: int
+    copies: int
+    copied_ids: list[str]
+
+
+def check_at_sink(pks: list[int], sink, *, killed_at: float | None = None) -> Outcome:
+    """Distinct Message-IDs at the sink equal the rows'; every copy is the row's own id."""
+    rows = {n.pk: n for n in Notification.objects.filter(pk__in=pks)}
+    assert {n.status for n in rows.values()} == {"sent"}
+    arrivals = [
+        (at, m)
+        for at, m in sink.received_with_times()
+        if int(m["X-Willkommen-Notification"]) in rows
+    ]
+    for _, message in arrivals:
+        assert message["Message-ID"] == rows[int(message["X-Willkommen-Notification"])].message_id
+    ids = [m["Message-ID"] for _, m in arrivals]
+    assert set(ids) == {n.message_id for n in rows.values()}
+    copied = sorted(mid for mid, n in Counter(ids).items() if n > 1)
+    copies = len(ids) - len(set(ids))
+    if copied:
+        # A copy is explained only by a worker that died while that message was in its hands:
+        # the first copy reached the server before the kill, and the row was claimed again.
+        assert killed_at is not None, f"copies without any crash: {copied}"
+        assert copies <= WORKER_CONCURRENCY, copied
+        for mid in copied:
+            first = min(at for at, m in arrivals if m["Message-ID"] == mid)
+            assert first <= killed_at, f"{mid}: first copy arrived after the kill"
+            row = next(n for n in rows.values() if n.message_id == mid)
+            assert row.attempts >= 2, (mid, row.attempts)
+    return Outcome(len(rows), len(ids), copies, copied)
+
+
+def test_workers_killed_during_a_burst_lose_nothing_and_copies_keep_their_message_id(
+    processes, broker, slow_reply_sink, recovery_settings, record_property, capsys
+):
+    sink = slow_reply_sink
+    rng = random.Random(SEED)
+    users = recipients()
+    alive = [processes.worker("w1", env=WORKER_ENV), processes.worker("w2", env=WORKER_ENV)]
+    names = ["w1", "w2"]
+    lines = [f"exactly-once burst: seed={SEED} rounds={ROUNDS} rows/round={ROWS_PER_ROUND}"]
+    total = Outcome(0, 0, 0, [])
+    started = time.monotonic()
+
+    for r in range(ROUNDS):
+        round_started = time.monotonic()
+        for name, proc in zip(names, alive, strict=True):
+            processes.wait_for_worker(name, proc)
+        sink.clear()
+        # The kill comes after a random number of messages reached the server, plus a random
+        # part of the reply delay: sometimes before a send, sometimes inside the 250 window.
+        after_messages = rng.randrange(0, ROWS_PER_ROUND - 4)
+        extra = rng.uniform(0, REPLY_DELAY * 1.5)
+        victim = rng.randrange(2)
+        pks = write_rows(users, f"burst-{r}", ROWS_PER_ROUND)
+
+        wait_until(lambda n=after_messages: len(sink.received()) >= n, 60, "the burst to start")
+        time.sleep(extra)
+        killed_at = time.monotonic()
+        processes.kill(names[victim])
+        at_kill = len(sink.received())
+        names[victim] = f"w{r + 3}"
+        # The survivor and the sweep recover while the replacement boots.
+        alive[victim] = processes.worker(names[victim], env=WORKER_ENV, wait=False)
+        sweeps = recover(pks)
+
+        outcome = check_at_sink(pks, sink, killed_at=killed_at)
+        total = Outcome(
+            total.rows + outcome.rows,
+            total.messages + outcome.messages,
+            total.copies + outcome.copies,
+            total.copied_ids + outcome.copied_ids,
+        )
+        lines.append(
+            f"round {r:2}: kill worker {victim + 1} after {after_messages} messages "
+            f"+ {extra:.3f}s ({at_kill} at the kill), {sweeps} sweeps: "
+            f"{outcome.rows} rows, {outcome.messages} messages, {outcome.copies} copies "
+            f"{outcome.copied_ids or ''} ({time.monotonic() - round_started:.1f}s)"
+        )
+
+    assert total.rows == ROUNDS * ROWS_PER_ROUND
+    assert total.messages == total.rows + total.copies
+    lines.append(
+        f"total: {total.rows} rows, {total.messages} messages at the sink, "
+        f"{total.copies} copies (all with their row's Message-ID), "
+        f"{time.monotonic() - started:.0f}s"
+    )
+    record_property("rows", total.rows)
+    record_property("copies", total.copies)
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+
+
+def test_notifications_queued_when_redis_is_flushed_are_all_sent_once_by_the_sweep(
+    processes, broker, sink, recovery_settings
+):
+    users = recipients()
+    pks = write_rows(users, "flushed", 30)
+    # Enqueued on commit, and nothing has taken them yet.
+    assert broker.llen("default") == 30
+    broker.flushdb()
+    assert broker.llen("default") == 0
+
+    processes.worker("w1", env=WORKER_ENV)
+    # The messages are gone: the rows wait in the database, nothing reached the server.
+    assert set(Notification.objects.filter(pk__in=pks).values_list("status", flat=True)) == {
+        "pending"
+    }
+    assert sink.received() == []
+
+    recover(pks)
+    outcome = check_at_sink(pks, sink)
+    assert (outcome.messages, outcome.copies) == (30, 0)
+    assert set(Notification.objects.filter(pk__in=pks).values_list("attempts", flat=True)) == {1}
