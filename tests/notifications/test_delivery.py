@@ -24,10 +24,10 @@ def test_a_row_is_sent_once_in_the_recipients_language_with_a_stable_message_id(
     row.refresh_from_db()
     assert row.status == "sent" and row.attempts == 1
     assert message["Message-ID"] == row.message_id
-    # No Arabic template yet: the whole email falls back to English, and says so.
-    assert message["Content-Language"] == "en"
-    assert 'lang="en" dir="ltr"' in message.get_body(("html",)).get_content()
-    assert message["Subject"] == "Please check the address of “Kinderwagen”"
+    # In the recipient's language, right to left.
+    assert message["Content-Language"] == "ar"
+    assert 'lang="ar" dir="rtl"' in message.get_body(("html",)).get_content()
+    assert "Kinderwagen" in message["Subject"]
 
 
 def test_the_same_event_twice_makes_one_row(row):
