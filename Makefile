@@ -1,7 +1,7 @@
 # The two commands of the README, both idempotent on a fresh machine.
 PY := .venv/bin/python
 
-.PHONY: run test bench install db demo lint
+.PHONY: run test bench install db demo lint messages
 
 run:
 	scripts/bootstrap.sh run
@@ -33,3 +33,11 @@ demo: db
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# Refresh the web pages' translation files from their strings (only web/: other apps' messages
+# stay untranslated until someone translates them on purpose).
+MSG_IGNORE := $(foreach d,accounts api bench config donations geo housing lifecycle matching \
+	notifications tests volunteers workers staticfiles scripts willkommen.egg-info .venv,--ignore=$(d)/*)
+messages:
+	$(PY) manage.py makemessages -l de -l uk -l ar --no-obsolete --no-location \
+		--ignore='web/demo*' $(MSG_IGNORE)
