@@ -210,3 +210,28 @@ def test_an_admin_of_another_organisation_cannot_touch_these_endpoints(initiativ
     )
     assert client.delete(detail).status_code == 403
     assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_the_sweep_finds_deliveries_the_queue_lost(initiative, endpoint, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.webhooks import due_deliveries
+
+    settings.SWEEP_GRACE_SECONDS = 30
+    settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 300
+    fresh, waiting, abandoned, sent = (_emit(initiative, f"k{i}") for i in range(4))
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk__in=[waiting.pk, abandoned.pk, sent.pk]).update(
+        created_at=now - timedelta(minutes=5)
+    )
+    WebhookDelivery.objects.filter(pk=abandoned.pk).update(
+        status="sending", claimed_at=now - timedelta(minutes=6)
+    )
+    WebhookDelivery.objects.filter(pk=sent.pk).update(status="sent")
+    assert set(due_deliveries(now)) == {waiting.pk, abandoned.pk}
+    # A delivery waiting for its backoff is not due yet.
+    WebhookDelivery.objects.filter(pk=waiting.pk).update(next_attempt_at=now + timedelta(minutes=1))
+    assert set(due_deliveries(now)) == {abandoned.pk}
+    assert fresh.pk not in due_deliveries(now + timedelta(seconds=29))
