@@ -83,7 +83,8 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     language = _render_language(notification.language, notification.template)
     folder = f"{FOLDER}/{language}/{notification.template}"
     with translation.override(language):
-        context = _context(notification, language)
+        # The email's text ends with a signature; the inbox and digest items do not.
+        context = _context(notification, language, for_email=True)
         subject, text = _subject_and_text(folder, context)
         html = _render(f"{folder}.html", context, html=True)
     message = EmailMultiAlternatives(

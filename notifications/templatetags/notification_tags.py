@@ -94,6 +94,8 @@ _BUTTON = (
 )
 _PRIMARY = "background-color:#1d6b4f;color:#ffffff;"
 _SECONDARY = "background-color:#ffffff;color:#1d6b4f;"
+_RULE = '<hr style="border:0;border-top:1px solid #dddddd;margin:24px 0 16px 0">'
+_HEADING = '<p style="margin:0 0 16px 0;font-weight:bold;font-size:18px">{text}</p>'
 _LINK = '<a href="{url}" style="color:#1d6b4f">{url}</a>'
 
 
@@ -105,12 +107,17 @@ def email_html(text, autoescape=True) -> str:
     a link of this site, after a line ending in a colon, becomes a button labelled with that
     line: the first button of a paragraph filled, the others outlined. Other links of this
     site become links; anything else (e.g. a URL in a relayed message) stays plain text.
+    A paragraph that starts with a rule of "━" (a digest item) becomes a rule and a heading.
     """
     text = conditional_escape(text) if autoescape else text
     site = conditional_escape(settings.SITE_URL.rstrip("/"))
     paragraphs = []
     for block in re.split(r"\n\s*\n", str(text).strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and set(lines[0]) == {"━"}:  # a digest item: a rule, then its subject
+            paragraphs.append(_RULE)
+            paragraphs.append(_HEADING.format(text="<br>\n".join(lines[1:])))
+            continue
         out, buttons = [], 0
         for line in lines:
             ours = line.startswith(site) and " " not in line

@@ -247,10 +247,13 @@ def test_text_has_no_runs_of_empty_lines_nor_trailing_spaces(donor):
     assert subject == "A donation for “Winterjacken für Kinder” – do you agree?"
 
 
-def test_the_inbox_text_is_the_email_text(donor):
+def test_the_inbox_text_is_the_email_text_without_its_signature(donor):
     row = make(donor, "still_available", CONTEXTS["still_available"], "en")
     message = render_email(row)
-    assert render_text(row) == (message.subject, message.body)
+    subject, text = render_text(row)
+    assert subject == message.subject
+    assert message.body.startswith(text.rstrip()) and "--\nWillkommen" in message.body
+    assert "Willkommen ·" not in text
 
 
 def test_a_missing_context_key_is_caught_by_the_strict_check(donor, settings):

@@ -177,7 +177,8 @@ def rendered(notification: Notification) -> tuple[str, str, str]:
     message = render_email(notification)
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
-    assert (message.subject, message.body) == render_text(notification)
+    subject, text = render_text(notification)
+    assert subject == message.subject and message.body.startswith(text.rstrip())
     return message.subject, message.body, html
 
 
@@ -245,6 +246,7 @@ def test_the_digest_renders_each_item_in_the_digest_recipients_language(language
     assert text.index(second_subject) < text.index(first_subject)  # in the order given
     assert text.count("Hauptstraße 1") == 1  # someone else's notification is not included
     assert text.count("Amira") == 1  # one greeting, not one per item
+    assert html.count("<hr ") == 2 and f">{second_subject}</p>" in html  # each under a heading
 
 
 @pytest.mark.parametrize("template", list(CONTEXTS))
