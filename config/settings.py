@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MatchKindEnum": "matching.models.Match.Kind",
+        "MatchAnswerEnum": "matching.models.Answer",
+    },
 }
 
 # --- Celery --------------------------------------------------------------------------------
