@@ -268,3 +268,28 @@ def test_other_languages_are_left_to_right(language):
         make(recipient, "geocoding_failed", CONTEXTS["geocoding_failed"], language)
     )
     assert f'<html lang="{language}" dir="ltr">' in message.alternatives[0][0]
+
+
+@pytest.mark.usefixtures("strict_templates")
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["goods", "volunteers", "housing"])
+@pytest.mark.parametrize("template", MATCH_TEMPLATES)
+def test_match_templates_render_when_optional_values_are_null(template, kind, language):
+    # No links, no deadline, no shift times or move-in date, no category, not accepted.
+    recipient = UserFactory(first_name="Amira", preferred_language=language)
+    context = context_for(
+        template,
+        kind,
+        match_id=999999,
+        links={},
+        respond_by=None,
+        shift_start=None,
+        shift_end=None,
+        move_in=None,
+        category=None,
+    )
+    subject, text, html = rendered(make(recipient, template, context, language))
+
+    assert_complete(subject, text, html)
+    if template in ("match_offered", "match_reminder", "handover_question", "match_accepted"):
+        assert f"{SITE}/matches/4711/" in text  # where to answer or look instead
