@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from matching.models import Match, MatchState
+from matching.notices import match_context
 from notifications.models import Notification
 from notifications.rendering import render_email, render_text
 from tests.factories import (
@@ -17,7 +18,13 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from tests.notifications.test_templates_every_language import CONTEXTS, MISSING, SITE, make
+from tests.notifications.test_templates_every_language import (
+    ANSWER_LINKS,
+    CONTEXTS,
+    MISSING,
+    SITE,
+    make,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,21 +150,8 @@ def world(db):
 
 
 def context_of(match: Match, side: str, **extra) -> dict:
-    """The match context as the lead's notices write it (contract §3)."""
-    need, offer = match.goods_need, match.donation_offer
-    return {
-        **copy.deepcopy(CONTEXTS["match_offered"]),
-        "match_id": match.pk,
-        "side": side,
-        "quantity": match.quantity,
-        "category": need.category.slug,
-        "need_title": need.title,
-        "offer_title": offer.title,
-        "organisation": need.organisation.name,
-        "need_district": need.district,
-        "offer_district": offer.district,
-        **extra,
-    }
+    """The match context exactly as the workflow's notices write it into the row."""
+    return match_context(match, side, **{"links": ANSWER_LINKS, **extra})
 
 
 NEED_MARKERS = ["gruenau@example.org", "ines@example.org", "0341 111", NEED_ADDRESS]
