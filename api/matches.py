@@ -1,7 +1,7 @@
 """Matches: what a side or a coordinator sees of a match, and the steps of its workflow."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -140,7 +140,23 @@ class MatchListApi(_MatchApi, generics.ListAPIView):
         shift = serializers.IntegerField(required=False, help_text="Volunteers: the shift's id.")
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(request=ManualInput, responses={201: MatchSerializer})
+    @extend_schema(
+        request=ManualInput,
+        responses={201: MatchSerializer},
+        examples=[
+            OpenApiExample(
+                "Twelve jackets agreed on the phone",
+                value={
+                    "kind": "goods",
+                    "need": 17,
+                    "offer": 42,
+                    "quantity": 12,
+                    "reason": "Both called the welcome centre",
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, *args, **kwargs):
         """Coordinators: match a need and an offer by hand; it is offered to both sides."""
         from matching.kinds import KINDS
@@ -222,13 +238,18 @@ class _MatchStepApi(_MatchApi, generics.GenericAPIView):
         return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
 
 
-def _step(name: str, doc: str, input_serializer, step) -> type:
+def _step(name: str, doc: str, input_serializer, step, example: dict) -> type:
     view = type(
         name,
         (_MatchStepApi,),
         {"input_serializer": input_serializer, "step": step, "__doc__": doc},
     )
-    view.post = extend_schema(request=input_serializer, responses={200: MatchSerializer})(view.post)
+    documented = extend_schema(
+        request=input_serializer,
+        responses={200: MatchSerializer},
+        examples=[OpenApiExample("Example", value=example, request_only=True)],
+    )
+    view.post = documented(view.post)
     return view
 
 
@@ -237,42 +258,49 @@ MatchApproveApi = _step(
     "Coordinators: approve a proposal; it is offered to both sides at once.",
     ReasonInput,
     lambda self, m, user, v: workflow.approve(m, actor=user, reason=v["reason"]),
+    {"reason": "Sizes and distance fit"},
 )
 MatchRejectApi = _step(
     "MatchRejectApi",
     "Coordinators: reject a proposal, saying why.",
     RequiredReasonInput,
     lambda self, m, user, v: workflow.reject(m, actor=user, reason=v["reason"]),
+    {"reason": "The donation is for babies, the need for adults"},
 )
 MatchAcceptApi = _step(
     "MatchAcceptApi",
     "A side says yes. When both have, contacts and exact places are shown to each other.",
     serializers.Serializer,
     lambda self, m, user, v: workflow.respond(m, user=user, answer="yes"),
+    {},
 )
 MatchDeclineApi = _step(
     "MatchDeclineApi",
     "A side says no, optionally saying why (only coordinators read it).",
     ReasonInput,
     lambda self, m, user, v: workflow.respond(m, user=user, answer="no", reason=v["reason"]),
+    {"reason": "Already given to a neighbour"},
 )
 MatchFulfilApi = _step(
     "MatchFulfilApi",
     "The need's side confirms the handover with the quantity handed over; less reopens the rest.",
     QuantityInput,
     lambda self, m, user, v: workflow.fulfil(m, user=user, quantity=v["quantity"]),
+    {"quantity": 8},
 )
 MatchNotHappenedApi = _step(
     "MatchNotHappenedApi",
     "The need's side says the handover did not happen; the match is cancelled.",
     ReasonInput,
     lambda self, m, user, v: workflow.handover_not_happened(m, user=user, reason=v["reason"]),
+    {"reason": "Nobody came to the pickup"},
 )
 MatchCancelApi = _step(
     "MatchCancelApi",
     "Coordinators: cancel a match at any step, saying why.",
     RequiredReasonInput,
     lambda self, m, user, v: workflow.cancel(m, actor=user, reason=v["reason"]),
+    {"reason": "The donor moved away"},
 )
 
 
@@ -339,6 +367,18 @@ class MatchMessageListApi(_MatchApi, generics.ListCreateAPIView):
             return MatchMessage.objects.none()
         return self._match().messages.all()
 
+    @extend_schema(
+        examples=[
+            OpenApiExample(
+                "A time for the pickup",
+                value={"body": "Ich kann die Jacken am Samstag um 10 Uhr bringen. Passt das?"},
+                request_only=True,
+            )
+        ]
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -393,7 +433,22 @@ class HandoverListApi(UserLanguageMixin, generics.ListCreateAPIView):
             "from_organisation", "to_organisation", "actor"
         ).order_by("-at", "-id")
 
-    @extend_schema(request=Input, responses={201: HandoverSerializer})
+    @extend_schema(
+        request=Input,
+        responses={201: HandoverSerializer},
+        examples=[
+            OpenApiExample(
+                "The shelter closes",
+                value={
+                    "kind": "goods",
+                    "need": 17,
+                    "organisation": 3,
+                    "reason": "The shelter closes at the end of the month",
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, *args, **kwargs):
         from accounts.models import Organisation
         from matching.kinds import KINDS
