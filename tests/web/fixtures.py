@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Organisation, Role, User
+from donations.models import Category
+from donations.taxonomy import sync_taxonomy
 from matching import workflow
 from matching.models import Match
 from notifications.models import Notification
@@ -41,6 +43,12 @@ class Scene:
 def make_scene(*, quantity: int = 12, donor_language: str = "ar") -> Scene:
     """A goods need for `quantity` jackets in Lindenau and a donation of as many 2 km east,
     proposed by the real engine."""
+    if not Category.objects.exists():
+        # Browser tests flush the database between tests, and their serialized rollback may
+        # miss the taxonomy that a migration seeded: Playwright's sync API runs an event loop
+        # in this thread, so Django's connection there is not the one holding the serialized
+        # rows. Loading the taxonomy again is what the migration does.
+        sync_taxonomy(Category)
     organisation = OrganisationFactory(name="Notunterkunft Lindenau")
     member = UserFactory(
         username="ines",
