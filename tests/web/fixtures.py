@@ -4,10 +4,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from accounts.models import Organisation, Role, User
-from donations.models import Category
-from donations.taxonomy import sync_taxonomy
 from matching import workflow
 from matching.models import Match
 from notifications.models import Notification
@@ -43,12 +42,6 @@ class Scene:
 def make_scene(*, quantity: int = 12, donor_language: str = "ar") -> Scene:
     """A goods need for `quantity` jackets in Lindenau and a donation of as many 2 km east,
     proposed by the real engine."""
-    if not Category.objects.exists():
-        # Browser tests flush the database between tests, and their serialized rollback may
-        # miss the taxonomy that a migration seeded: Playwright's sync API runs an event loop
-        # in this thread, so Django's connection there is not the one holding the serialized
-        # rows. Loading the taxonomy again is what the migration does.
-        sync_taxonomy(Category)
     organisation = OrganisationFactory(name="Notunterkunft Lindenau")
     member = UserFactory(
         username="ines",
@@ -112,20 +105,33 @@ def scene(db) -> Scene:
     return make_scene()
 
 
+def _keep_serialized_rows(contents) -> None:
+    """Give the serialized test data to whichever connection object this context now uses.
+
+    Playwright's sync API runs an asyncio loop in the test thread, and Django's connections
+    are context-local (asgiref), so after it starts the test thread gets another connection
+    object, without the rows that `serialized_rollback` restores (the seeded taxonomy)."""
+    if contents is not None:
+        connections[DEFAULT_DB_ALIAS]._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(django_db_setup):
     """Debian's Chromium driven by Playwright (Playwright's own browser download is not
     available here; scripts/bootstrap.sh installs the `chromium` package)."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls
-    # are still plain synchronous code, which Django would otherwise refuse.
+    contents = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+    # The test's own ORM calls are plain synchronous code in a thread where Playwright keeps
+    # an event loop; Django would otherwise refuse them.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
+        _keep_serialized_rows(contents)
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
         yield browser
         browser.close()
+    _keep_serialized_rows(contents)
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
