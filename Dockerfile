@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # GeoDjango loads GDAL, GEOS and PROJ with ctypes at runtime; libgdal32 brings GEOS and PROJ.
-# No compiler needed: psycopg comes as the binary wheel.
+# gettext's msgfmt compiles the web pages' translations. No compiler needed: psycopg comes as
+# the binary wheel.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gdal-bin libgdal32 \
+    && apt-get install -y --no-install-recommends gdal-bin libgdal32 gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -29,7 +30,9 @@ COPY . .
 RUN pip install --no-deps . \
     && rm -rf build ./*.egg-info \
     && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
-       python manage.py collectstatic --no-input
+       python manage.py collectstatic --no-input \
+    && DJANGO_DEBUG=false DJANGO_SECRET_KEY=compilemessages-only-not-a-secret \
+       python manage.py compilemessages --ignore=.venv
 
 # Production by default: settings.py defaults DEBUG to on for development machines.
 ENV DJANGO_DEBUG=false \
