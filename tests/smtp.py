@@ -73,12 +73,17 @@ class SmtpSink:
         self.sessions: list = []  # the SMTP session each message came in, same order
         self.reply_delay = 0.0
         self.identify_senders = False
+        # A reply such as "451 4.3.0 Try again later": every message is refused with it (the
+        # server is up but not taking mail), and nothing is stored.
+        self.reject_with: str | None = None
         self.senders: list[int | None] = []  # process group per message, if identified
         self._lock = threading.Lock()
         self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.reject_with:
+            return self.reject_with
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         sender = None
         if self.identify_senders:

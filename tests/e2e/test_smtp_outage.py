@@ -1,6 +1,7 @@
 """SMTP server down, end to end: a real worker retries with backoff while nothing listens, the
 rows wait in the database saying why, and everything goes out once when the server is back.
-After the last try a row is failed and listed for coordinators, who can send it again."""
+After the last try (here against a server that answers 451) a row is failed and listed for
+coordinators, who can send it again."""
 
 from contextlib import contextmanager
 
@@ -84,34 +85,38 @@ def test_smtp_down_rows_wait_with_retries_then_go_out_once_when_it_is_back(proce
 def test_after_the_last_try_rows_are_failed_listed_for_coordinators_and_can_be_sent_again(
     processes, broker, coordinator, donor
 ):
+    # This time the server is up but refuses every message with a temporary error.
     port = free_port()
     processes.worker("w1", env={"EMAIL_PORT": str(port), "NOTIFICATION_MAX_ATTEMPTS": "2"})
-    pks = write_rows("gave-up", 3)
-
-    wait_until(
-        lambda: all(n.status == "failed" for n in rows(pks)), 90, "every row to fail for good"
-    )
-    for row in rows(pks):
-        assert row.attempts == 2 and "refused" in row.last_error.lower()
-        assert row.next_attempt_at is None
-
-    assert client_for(donor).get("/api/v1/notifications/failed/").status_code == 403
-    response = client_for(coordinator).get("/api/v1/notifications/failed/")
-    assert response.status_code == 200, response.content
-    listed = {item["id"]: item for item in response.json()["results"]}
-    assert set(listed) == set(pks)
-    for row in rows(pks):
-        item = listed[row.pk]
-        assert (item["status"], item["attempts"], item["template"]) == (
-            "failed",
-            2,
-            "geocoding_failed",
-        )
-        assert "refused" in item["last_error"].lower()
-        # Coordinators learn who (an id) and why, never the address.
-        assert row.recipient.email not in response.content.decode()
-
     with server_back_on(port) as server:
+        server.reject_with = "451 4.3.0 Mail queue full, try again later"
+        pks = write_rows("gave-up", 3)
+
+        wait_until(
+            lambda: all(n.status == "failed" for n in rows(pks)), 90, "every row to fail for good"
+        )
+        for row in rows(pks):
+            assert row.attempts == 2 and "451" in row.last_error, row.last_error
+            assert row.next_attempt_at is None
+        assert server.received() == []
+
+        assert client_for(donor).get("/api/v1/notifications/failed/").status_code == 403
+        response = client_for(coordinator).get("/api/v1/notifications/failed/")
+        assert response.status_code == 200, response.content
+        listed = {item["id"]: item for item in response.json()["results"]}
+        assert set(listed) == set(pks)
+        for row in rows(pks):
+            item = listed[row.pk]
+            assert (item["status"], item["attempts"], item["template"]) == (
+                "failed",
+                2,
+                "geocoding_failed",
+            )
+            assert "451" in item["last_error"]
+            # Coordinators learn who (an id) and why, never the address.
+            assert row.recipient.email not in response.content.decode()
+
+        server.reject_with = None
         for pk in pks:
             retried = client_for(coordinator).post(f"/api/v1/notifications/{pk}/retry/")
             assert retried.status_code == 200, retried.content
