@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -349,24 +349,43 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
+def claim(model, pk: int, now) -> QuerySet | None:
+    """Take one outbox row (an email or a webhook delivery) for sending, by a conditional
+    update: pending, or sending but abandoned by a dead worker. Returns the queryset that
+    names the row while this claim holds it, or None if someone else has it or it is done."""
+    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+    claimed = (
+        model.objects.filter(pk=pk)
+        .filter(Q(status="pending") | Q(status="sending", claimed_at__lt=abandoned))
+        .update(status="sending", claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return model.objects.filter(pk=pk, status="sending", claimed_at=now)
+
+
+def reset_failed(model, pk: int, enqueue) -> object:
+    """A coordinator tries a failed row again: pending, with a fresh set of attempts, sent
+    after commit by `enqueue(pk)`."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        if row.status != "failed":
+            raise ValidationError({"status": _("Only a failed delivery can be tried again.")})
+        row.status = "pending"
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(lambda: enqueue(pk))
+    return row
+
+
 def deliver(notification_id: int) -> str:
     """Send one notification's email if nobody else is sending it. Returns what happened."""
     now = timezone.now()
-    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
-    claimed = (
-        Notification.objects.filter(pk=notification_id)
-        .filter(
-            Q(status=Notification.Status.PENDING)
-            | Q(status=Notification.Status.SENDING, claimed_at__lt=abandoned)
-        )
-        .update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    mine = claim(Notification, notification_id, now)
+    if mine is None:
         return "not-pending"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    mine = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.SENDING, claimed_at=now
-    )
     recipient = notification.recipient
     if not (recipient.is_active and recipient.email):
         # An erased or deactivated account: there is nobody to write to, and retrying will
@@ -423,13 +442,6 @@ def mark_all_read(user: User) -> int:
 
 def retry_notification(notification_id: int) -> Notification:
     """A coordinator sends a failed email again: pending, with a fresh set of attempts."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification_id)
-        if notification.status != Notification.Status.FAILED:
-            raise ValidationError({"status": _("Only a failed delivery can be tried again.")})
-        notification.status = Notification.Status.PENDING
-        notification.attempts = 0
-        notification.next_attempt_at = None
-        notification.save(update_fields=["status", "attempts", "next_attempt_at"])
-        _enqueue_after_commit([notification.pk])
-    return notification
+    from workers.tasks import deliver_notification
+
+    return reset_failed(Notification, notification_id, deliver_notification.delay)

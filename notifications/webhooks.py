@@ -21,13 +21,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from notifications.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from notifications.services import DeliveryDeferred, backoff
+from notifications.services import DeliveryDeferred, backoff, claim, reset_failed
 
 logger = logging.getLogger(__name__)
 
@@ -104,16 +104,7 @@ def retry_delivery(delivery_id: int) -> WebhookDelivery:
     """A coordinator tries a failed delivery again: pending, with a fresh set of attempts."""
     from workers.tasks import deliver_webhook
 
-    with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.status != WebhookDelivery.Status.FAILED:
-            raise ValidationError({"status": _("Only a failed delivery can be tried again.")})
-        delivery.status = WebhookDelivery.Status.PENDING
-        delivery.attempts = 0
-        delivery.next_attempt_at = None
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-        transaction.on_commit(lambda: deliver_webhook.delay(delivery_id))
-    return delivery
+    return reset_failed(WebhookDelivery, delivery_id, deliver_webhook.delay)
 
 
 # --- delivery ----------------------------------------------------------------------------------
@@ -146,21 +137,10 @@ def deliver_webhook(delivery_id: int) -> str:
     """Post one delivery if nobody else is posting it. Returns what happened; raises
     DeliveryDeferred when another try is due."""
     now = timezone.now()
-    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
-    claimed = (
-        WebhookDelivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(status=WebhookDelivery.Status.PENDING)
-            | Q(status=WebhookDelivery.Status.SENDING, claimed_at__lt=abandoned)
-        )
-        .update(status=WebhookDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    mine = claim(WebhookDelivery, delivery_id, now)
+    if mine is None:
         return "not-pending"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    mine = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=WebhookDelivery.Status.SENDING, claimed_at=now
-    )
     endpoint = delivery.endpoint
     if not endpoint.active:
         mine.update(status=WebhookDelivery.Status.FAILED, last_error="endpoint switched off")
