@@ -386,6 +386,15 @@ def deliver(notification_id: int) -> str:
     if mine is None:
         return "not-pending"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
+        # Claimed again and again without an outcome (a worker that dies on this row): give
+        # up, so that coordinators see it instead of the sweep taking it back forever.
+        mine.update(
+            status=Notification.Status.FAILED,
+            next_attempt_at=None,
+            last_error=notification.last_error or "gave up: the worker was lost on every try",
+        )
+        return "failed"
     recipient = notification.recipient
     if not (recipient.is_active and recipient.email):
         # An erased or deactivated account: there is nobody to write to, and retrying will
@@ -402,6 +411,13 @@ def deliver(notification_id: int) -> str:
         message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         # RFC 8058: a mail client may unsubscribe with one POST, no page in between.
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    except Exception as exc:
+        # A template or configuration fault: retrying will not mend it. Failed rows are
+        # shown to coordinators, who send them again once it is fixed.
+        logger.exception("notification %s could not be rendered", notification_id)
+        mine.update(status=Notification.Status.FAILED, last_error=f"rendering: {exc!r}"[:2000])
+        return "failed"
+    try:
         message.send(fail_silently=False)
     except (SMTPException, OSError) as exc:
         failed = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS

@@ -141,6 +141,14 @@ def deliver_webhook(delivery_id: int) -> str:
     if mine is None:
         return "not-pending"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    if delivery.attempts > settings.WEBHOOK_MAX_ATTEMPTS:
+        # Claimed again and again without an outcome (a worker that dies on this row).
+        mine.update(
+            status=WebhookDelivery.Status.FAILED,
+            next_attempt_at=None,
+            last_error=delivery.last_error or "gave up: the worker was lost on every try",
+        )
+        return "failed"
     endpoint = delivery.endpoint
     if not endpoint.active:
         mine.update(status=WebhookDelivery.Status.FAILED, last_error="endpoint switched off")

@@ -76,3 +76,21 @@ def test_a_message_to_an_erased_account_is_failed_at_once_and_not_sent(row, sink
     row.refresh_from_db()
     assert row.status == Notification.Status.FAILED and sink.received() == []
     assert deliver(row.pk) == "not-pending"
+
+
+def test_a_row_claimed_more_often_than_allowed_fails_instead_of_cycling(row, sink, settings):
+    # A worker that died on the row every time: the sweep's claims counted the attempts.
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    Notification.objects.filter(pk=row.pk).update(attempts=2)
+    assert deliver(row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and "gave up" in row.last_error
+    assert sink.received() == []
+
+
+def test_a_template_fault_fails_the_row_at_once_and_sends_nothing(row, sink):
+    Notification.objects.filter(pk=row.pk).update(template="no_such_template")
+    assert deliver(row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and row.last_error.startswith("rendering:")
+    assert sink.received() == []
