@@ -129,6 +129,7 @@ def workflow_response(error: workflow.WorkflowError) -> Response:
 
 class MatchListApi(_MatchApi, generics.ListAPIView):
     filterset_fields = ("state", "kind")
+    throttle_classes = [WriteRateThrottle]
 
     class ManualInput(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Match.Kind.choices)
@@ -195,9 +196,6 @@ class MatchListApi(_MatchApi, generics.ListAPIView):
             return workflow_response(error)
         match = self.get_queryset().get(pk=match.pk)
         return Response(self.get_serializer(match).data, status=status.HTTP_201_CREATED)
-
-    def get_throttles(self):
-        return [WriteRateThrottle()] if self.request.method == "POST" else []
 
 
 class MatchDetailApi(_MatchApi, generics.RetrieveAPIView):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from matching.kinds import kind_of
 from matching.links import OFFER_ACTIONS, issue_link
 from matching.models import ActionLink, Match, MatchState
 from notifications.services import notify
@@ -216,19 +217,12 @@ def offer_withdrawn(record) -> None:
     )
 
 
-NEED_KINDS = {
-    "donations.goodsneed": "goods",
-    "volunteers.volunteerneed": "volunteers",
-    "housing.housingneed": "housing",
-}
-
-
 def need_handed_over(need, handover) -> None:
     members = Membership.objects.filter(
         organisation=handover.to_organisation, status="active"
     ).select_related("user")
     context = {
-        "need_kind": NEED_KINDS[need._meta.label_lower],
+        "need_kind": kind_of(type(need))[0].kind,
         "need_title": need.title,
         "from_organisation": handover.from_organisation.name,
         "to_organisation": handover.to_organisation.name,

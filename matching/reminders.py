@@ -33,12 +33,13 @@ def _days(name: str) -> timedelta:
     return timedelta(days=getattr(settings, name))
 
 
-def _each_locked(ids, still_due):
-    """Yield each match, locked, that is still due when its lock is held."""
-    for pk in ids:
+def _each_locked(due: Q):
+    """Yield each match that is due, locked, one transaction each; a match another run took
+    meanwhile no longer fits `due` under the lock and is skipped."""
+    for pk in list(Match.objects.filter(due).values_list("pk", flat=True)):
         with transaction.atomic():
-            match = Match.objects.select_for_update(of=("self",)).filter(pk=pk).first()
-            if match is not None and still_due(match):
+            match = Match.objects.select_for_update(of=("self",)).filter(due, pk=pk).first()
+            if match is not None:
                 yield match
 
 
@@ -49,9 +50,8 @@ def send_reminders(now: datetime) -> int:
         offered_at__lte=now - _days("MATCH_REMIND_AFTER_DAYS"),
         respond_by__gt=now,
     )
-    ids = list(Match.objects.filter(due).values_list("pk", flat=True))
     sent = 0
-    for match in _each_locked(ids, lambda m: Match.objects.filter(due, pk=m.pk).exists()):
+    for match in _each_locked(due):
         match.reminded_at = now
         match.save(update_fields=["reminded_at", "updated_at"])
         for side in (notices.NEED, notices.OFFER):
@@ -63,9 +63,8 @@ def send_reminders(now: datetime) -> int:
 
 def expire_unanswered(now: datetime) -> int:
     due = Q(state=MatchState.OFFERED, respond_by__lte=now)
-    ids = list(Match.objects.filter(due).values_list("pk", flat=True))
     expired = 0
-    for match in _each_locked(ids, lambda m: Match.objects.filter(due, pk=m.pk).exists()):
+    for match in _each_locked(due):
         end_match(match, MatchState.EXPIRED, reason="no answer in time")
         notices.expired(match)
         expired += 1
@@ -78,9 +77,8 @@ def ask_about_handovers(now: datetime) -> int:
         handover_asked_at__isnull=True,
         accepted_at__lte=now - _days("MATCH_HANDOVER_QUESTION_DAYS"),
     )
-    ids = list(Match.objects.filter(due).values_list("pk", flat=True))
     asked = 0
-    for match in _each_locked(ids, lambda m: Match.objects.filter(due, pk=m.pk).exists()):
+    for match in _each_locked(due):
         match.handover_asked_at = now
         match.save(update_fields=["handover_asked_at", "updated_at"])
         notices.handover_question(match)

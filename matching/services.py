@@ -106,7 +106,8 @@ def end_match(match: Match, state: str, *, actor=None, reason: str = "") -> Matc
     return match
 
 
-def _own_matches(record) -> QuerySet[Match]:
+def matches_of(record) -> QuerySet[Match]:
+    """Every match a need or an offer takes part in, of whatever kind."""
     if isinstance(record, GoodsNeed):
         return Match.objects.filter(goods_need=record)
     if isinstance(record, DonationOffer):
@@ -126,7 +127,7 @@ def release_matches_of(record, *, actor=None, reason: str = "") -> list[Match]:
     """Cancel the live matches of a record that closed, giving what they held back to the
     other side, which is then matched again. Runs inside the caller's transaction."""
     live = list(
-        _own_matches(record)
+        matches_of(record)
         .select_for_update(of=("self",))
         .filter(state__in=ACTIVE_STATES)
         .order_by("pk")

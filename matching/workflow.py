@@ -34,7 +34,7 @@ from matching.models import (
     MatchState,
 )
 from matching.notices import NEED, OFFER
-from matching.services import end_match, give_back_goods
+from matching.services import end_match, give_back_goods, matches_of
 
 # Kinds a policy may approve without a person; a flat always waits for a coordinator.
 AUTO_APPROVABLE_KINDS = (Match.Kind.GOODS, Match.Kind.VOLUNTEERS)
@@ -437,7 +437,12 @@ def hand_over_need(need, *, actor, to_organisation: Organisation, reason: str) -
             raise WorkflowError(
                 "invalid", _("The need already belongs to this initiative."), "organisation"
             )
-        asked = _asked_matches_of(need)
+        asked = list(
+            matches_of(need)
+            .select_for_update(of=("self",))
+            .filter(state__in=(MatchState.OFFERED, MatchState.ACCEPTED))
+            .order_by("pk")
+        )
         for match in asked:
             why = f"need handed over: {reason}"
             end_match(match, MatchState.CANCELLED, actor=actor, reason=why)
@@ -458,20 +463,6 @@ def hand_over_need(need, *, actor, to_organisation: Organisation, reason: str) -
         if need.status in MATCHABLE_STATUSES:
             need.request_matching()
     return handover
-
-
-def _asked_matches_of(need) -> list[Match]:
-    asked = Match.objects.select_for_update(of=("self",)).filter(
-        state__in=(MatchState.OFFERED, MatchState.ACCEPTED)
-    )
-    label = need._meta.label_lower
-    if label == "donations.goodsneed":
-        asked = asked.filter(goods_need=need)
-    elif label == "volunteers.volunteerneed":
-        asked = asked.filter(shift__need=need)
-    else:
-        asked = asked.filter(housing_need=need)
-    return list(asked.order_by("pk"))
 
 
 # --- Offers: still available? ----------------------------------------------------------------
