@@ -12,8 +12,7 @@ run:
 
 test:
 	scripts/bootstrap.sh test
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
+	$(MAKE) lint
 	$(PY) -m pytest
 
 bench:
@@ -33,11 +32,12 @@ demo: db
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 # Refresh the web pages' translation files from their strings (only web/: other apps' messages
 # stay untranslated until someone translates them on purpose).
-MSG_IGNORE := $(foreach d,accounts api bench config donations geo housing lifecycle matching \
+MSG_IGNORE := $(foreach d,accounts api base bench config demo donations geo housing lifecycle privacy \
 	notifications tests volunteers workers staticfiles scripts willkommen.egg-info .venv,--ignore=$(d)/*)
 messages:
 	$(PY) manage.py makemessages -l de -l uk -l ar --no-obsolete --no-location \
-		--ignore='web/demo*' $(MSG_IGNORE)
+		$(MSG_IGNORE)

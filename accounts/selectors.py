@@ -1,10 +1,10 @@
 """Reads about people, initiatives and who may manage whom."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
+from base.errors import ApplicationError
 
 
 def active_organisations_of(user: User) -> QuerySet[Organisation]:
@@ -24,11 +24,11 @@ def initiative_to_post_for(
     if organisation is None:
         organisation = organisations.first()
         if organisation is None:
-            raise ValidationError(
+            raise ApplicationError(
                 {"organisation": refusal or _("Only members of an initiative can post needs.")}
             )
     elif not organisations.filter(pk=organisation.pk).exists():
-        raise ValidationError({"organisation": _("You are not a member of this initiative.")})
+        raise ApplicationError({"organisation": _("You are not a member of this initiative.")})
     return organisation
 
 

@@ -4,13 +4,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts import selectors
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from base.errors import NOT_ALLOWED, NOT_FOUND, ApplicationError
 
 # Roles anyone may choose when registering; coordinators and admins are appointed.
 SELF_SERVICE_ROLES = (Role.DONOR, Role.LANDLORD, Role.VOLUNTEER, Role.INITIATIVE_MEMBER)
@@ -23,10 +24,6 @@ class Registration(NamedTuple):
     user: User
     token: Token
     membership: Membership | None
-
-
-class MembershipNotFound(Exception):
-    """No membership with this id in this initiative."""
 
 
 def _check_registration(
@@ -116,7 +113,7 @@ def register_user(
         new_initiative=new_initiative,
     )
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
     try:
         with transaction.atomic():
             user = User(
@@ -156,13 +153,15 @@ def register_user(
     except IntegrityError as exc:
         # Someone registered the same username or initiative a moment ago.
         field = "new_initiative" if "organisation" in str(exc).lower() else "username"
-        raise ValidationError({field: _("This name was taken a moment ago.")}) from exc
+        raise ApplicationError({field: _("This name was taken a moment ago.")}) from exc
     return Registration(user=user, token=token, membership=membership)
 
 
 def _require_initiative_admin(actor: User, organisation: Organisation) -> None:
     if not selectors.is_initiative_admin(actor, organisation):
-        raise PermissionDenied(_("Only admins of this initiative decide about its members."))
+        raise ApplicationError(
+            _("Only admins of this initiative decide about its members."), code=NOT_ALLOWED
+        )
 
 
 def approve_membership(
@@ -180,7 +179,7 @@ def approve_membership(
         .first()
     )
     if membership is None:
-        raise MembershipNotFound(membership_id)
+        raise ApplicationError(_("No such membership in this initiative."), code=NOT_FOUND)
     return membership
 
 
@@ -194,20 +193,20 @@ def reject_membership(*, organisation: Organisation, membership_id: int, actor: 
     if deleted:
         return
     if Membership.objects.filter(pk=membership_id, organisation=organisation).exists():
-        raise ValidationError(
+        raise ApplicationError(
             {"status": _("This person is already an active member, not waiting for a decision.")}
         )
-    raise MembershipNotFound(membership_id)
+    raise ApplicationError(_("No such membership in this initiative."), code=NOT_FOUND)
 
 
 def change_role(*, user: User, role: str, actor: User) -> User:
     """Appoint a coordinator or change anyone's role: admins only."""
     if not selectors.may_assign_roles(actor):
-        raise PermissionDenied(_("Only admins assign roles."))
+        raise ApplicationError(_("Only admins assign roles."), code=NOT_ALLOWED)
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
+        raise ApplicationError({"role": _("Unknown role.")})
     if user.erased_at is not None:
-        raise ValidationError({"role": _("This account has been erased.")})
+        raise ApplicationError({"role": _("This account has been erased.")})
     User.objects.filter(pk=user.pk).update(role=role)
     user.refresh_from_db()
     return user
@@ -217,13 +216,15 @@ def update_own_account(*, user: User, **changes) -> User:
     """Change one's names, phone, email or language (never one's role)."""
     unknown = set(changes) - set(OWN_ACCOUNT_FIELDS)
     if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+        raise ApplicationError(
+            {name: _("This cannot be changed here.") for name in sorted(unknown)}
+        )
     if "email" in changes:
         changes["email"] = User.objects.normalize_email(changes["email"])
     if "preferred_language" in changes and changes["preferred_language"] not in dict(
         settings.LANGUAGES
     ):
-        raise ValidationError({"preferred_language": _("Unknown language.")})
+        raise ApplicationError({"preferred_language": _("Unknown language.")})
     for name, value in changes.items():
         setattr(user, name, value)
     if changes:

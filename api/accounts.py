@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import privacy, selectors, services
+from accounts import selectors, services
 from accounts.models import Membership, Organisation, Role, User
-from api.common import UserLanguageMixin, path
-from api.errors import call_service
+from api.common import UserLanguageMixin
 from api.throttles import LoginRateThrottle, PasswordCheckRateThrottle, WriteRateThrottle
+from privacy import selectors as privacy_selectors
+from privacy import services as privacy_services
 
 REGISTER_DONOR = {
     "username": "david",
@@ -110,15 +111,14 @@ class AccountUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False)
     preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
-
-    def validate(self, attrs):
-        # Say so rather than ignore it: a role is given by an admin, a username is for good.
-        fixed = {"role", "username"} & set(self.initial_data)
-        if fixed:
-            raise serializers.ValidationError(
-                {name: _("This cannot be changed here.") for name in sorted(fixed)}
-            )
-        return attrs
+    # Parsed so that the service can say no rather than the request silently ignoring them:
+    # a role is given by an admin, a username is for good.
+    role = serializers.CharField(
+        required=False, write_only=True, help_text="Refused: an admin gives roles."
+    )
+    username = serializers.CharField(
+        required=False, write_only=True, help_text="Refused: a username is for good."
+    )
 
 
 class NewInitiativeSerializer(serializers.Serializer):
@@ -241,7 +241,7 @@ class RegisterApi(UserLanguageMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         data = RegistrationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        registration = call_service(services.register_user, **data.validated_data)
+        registration = services.register_user(**data.validated_data)
         body = {"user": AccountSerializer(registration.user).data, "token": registration.token.key}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -283,15 +283,9 @@ class MembershipApproveApi(_OrganisationMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses={200: MembershipSerializer})
     def post(self, request, *args, **kwargs):
-        try:
-            membership = call_service(
-                services.approve_membership,
-                organisation=self.get_organisation(),
-                membership_id=kwargs["mid"],
-                actor=request.user,
-            )
-        except services.MembershipNotFound as exc:
-            raise Http404 from exc
+        membership = services.approve_membership(
+            organisation=self.get_organisation(), membership_id=kwargs["mid"], actor=request.user
+        )
         return Response(MembershipSerializer(membership).data)
 
 
@@ -302,15 +296,9 @@ class MembershipRejectApi(_OrganisationMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, *args, **kwargs):
-        try:
-            call_service(
-                services.reject_membership,
-                organisation=self.get_organisation(),
-                membership_id=kwargs["mid"],
-                actor=request.user,
-            )
-        except services.MembershipNotFound as exc:
-            raise Http404 from exc
+        services.reject_membership(
+            organisation=self.get_organisation(), membership_id=kwargs["mid"], actor=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -331,9 +319,7 @@ class UserRoleApi(UserLanguageMixin, generics.GenericAPIView):
         user = get_object_or_404(User, pk=kwargs["pk"])
         data = RoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = call_service(
-            services.change_role, user=user, role=data.validated_data["role"], actor=request.user
-        )
+        user = services.change_role(user=user, role=data.validated_data["role"], actor=request.user)
         return Response(UserRoleSerializer(user).data)
 
 
@@ -354,7 +340,7 @@ class MeApi(UserLanguageMixin, generics.GenericAPIView):
     def patch(self, request, *args, **kwargs):
         data = AccountUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = call_service(services.update_own_account, user=request.user, **data.validated_data)
+        user = services.update_own_account(user=request.user, **data.validated_data)
         return Response(AccountSerializer(user).data)
 
 
@@ -370,7 +356,7 @@ class MeExportApi(UserLanguageMixin, generics.GenericAPIView):
         }
     )
     def get(self, request, *args, **kwargs):
-        data = privacy.export_personal_data(request.user)
+        data = privacy_selectors.export_personal_data(request.user)
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -398,33 +384,7 @@ class MeEraseApi(UserLanguageMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         data = EraseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call_service(
-            privacy.erase_own_account, user=request.user, password=data.validated_data["password"]
+        privacy_services.erase_own_account(
+            user=request.user, password=data.validated_data["password"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-urlpatterns = [
-    path("auth/token/", TokenLoginApi.as_view(), name="token"),
-    path("auth/register/", RegisterApi.as_view(), name="register"),
-    path("organisations/", OrganisationListApi.as_view(), name="organisations"),
-    path(
-        "organisations/<int:pk>/memberships/",
-        MembershipListApi.as_view(),
-        name="organisation-memberships",
-    ),
-    path(
-        "organisations/<int:pk>/memberships/<int:mid>/approve/",
-        MembershipApproveApi.as_view(),
-        name="membership-approve",
-    ),
-    path(
-        "organisations/<int:pk>/memberships/<int:mid>/reject/",
-        MembershipRejectApi.as_view(),
-        name="membership-reject",
-    ),
-    path("users/<int:pk>/role/", UserRoleApi.as_view(), name="user-role"),
-    path("me/", MeApi.as_view(), name="me"),
-    path("me/export/", MeExportApi.as_view(), name="me-export"),
-    path("me/erase/", MeEraseApi.as_view(), name="me-erase"),
-]

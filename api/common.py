@@ -1,8 +1,10 @@
-"""What every need and offer endpoint shares: language, fields, privacy, filters, views.
+"""What every need and offer endpoint shares: language, fields, privacy, filters, and the
+base view that says which records a kind's endpoints may read and change.
 
-A domain module (goods, volunteers, housing) declares its serializers and services and
-subclasses the views here; the rules for who reads, changes and sees exact data live in one
-place (`lifecycle.selectors`).
+A kind's module (goods, volunteers, housing) writes one class per endpoint, naming its input
+and output serializers and the service it calls; `api/urls.py` gives each its path. Who reads,
+changes and sees exact data is decided below the API (`matching.selectors`,
+`lifecycle.selectors`); the base view only asks.
 """
 
 from collections.abc import Callable
@@ -12,22 +14,21 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from api.errors import call_service
+from accounts.models import Organisation
 from api.throttles import WriteRateThrottle
 from lifecycle import selectors as lifecycle_selectors
-from lifecycle import services as lifecycle_services
 from lifecycle.states import Status
+from matching import selectors as matching_selectors
 
 POINT_SCHEMA = {
     "type": "object",
@@ -83,11 +84,6 @@ class PlacedInputSerializer(serializers.Serializer):
             missing = "longitude" if "latitude" in attrs else "latitude"
             raise serializers.ValidationError(
                 {missing: _("Give both latitude and longitude, or neither.")}
-            )
-        moves_pin = "latitude" in attrs or "longitude" in attrs
-        if moves_pin and self.partial and "address" not in attrs:
-            raise serializers.ValidationError(
-                {"address": _("Give the address together with the pin.")}
             )
         return attrs
 
@@ -204,18 +200,30 @@ class RecordFilterSet(django_filters.FilterSet):
 # --- views ---------------------------------------------------------------------------------
 
 
-class RecordApiMixin(UserLanguageMixin):
-    """Model, serializer and the visibility rules of one kind of need or offer."""
+def with_organisation(fields: dict) -> dict:
+    """Parsed input with the initiative's id replaced by the initiative (404 if unknown), as
+    the create services take it; whether the user may post for it is the service's question."""
+    if "organisation" in fields:
+        fields["organisation"] = get_object_or_404(Organisation, pk=fields["organisation"])
+    return fields
+
+
+class RecordApi(UserLanguageMixin, generics.GenericAPIView):
+    """The records of one kind of need or offer a user may see (the queryset), the one they
+    may change (`get_managed_object`), and what the output serializer needs to hide exact
+    data. A kind's base class names `model`, `serializer_class` and its related rows."""
 
     model = None
     serializer_class = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # Reads are not throttled by it; creating and changing records are.
+    throttle_classes = [WriteRateThrottle]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no real user
             return self.model.objects.none()
-        qs = lifecycle_selectors.visible_to(self.model, self.request.user)
+        qs = matching_selectors.visible_to(self.model, self.request.user)
         return (
             qs.select_related(*self.select_related)
             .prefetch_related(*self.prefetch_related)
@@ -225,7 +233,7 @@ class RecordApiMixin(UserLanguageMixin):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         user = self.request.user
-        context["is_entitled"] = lifecycle_selectors.entitled_to_exact_data(user)
+        context["is_entitled"] = matching_selectors.entitled_to_exact_data(user)
         manageable = (
             set(lifecycle_selectors.manageable_by(self.model, user).values_list("pk", flat=True))
             if user.is_authenticated and not getattr(self, "swagger_fake_view", False)
@@ -234,10 +242,14 @@ class RecordApiMixin(UserLanguageMixin):
         context["is_managed"] = lambda record: record.pk in manageable
         return context
 
+    def get_visible_object(self):
+        """The record in the URL if the user may see it, else 404 (list filters do not apply)."""
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
     def get_managed_object(self):
         """The record in the URL if the user may change it: 404 if they cannot even see it,
         403 if they can see it but it is not theirs."""
-        record = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        record = self.get_visible_object()
         if (
             not lifecycle_selectors.manageable_by(self.model, self.request.user)
             .filter(pk=record.pk)
@@ -246,101 +258,22 @@ class RecordApiMixin(UserLanguageMixin):
             raise PermissionDenied(_("Only its owner can change this record."))
         return record
 
-    def respond(self, record, code=status.HTTP_200_OK) -> Response:
+    def parse(self, input_serializer_class: type[serializers.Serializer], **kwargs) -> dict:
+        """The request body parsed by the endpoint's input serializer (400 if it cannot be)."""
+        data = input_serializer_class(
+            data=self.request.data, context={"request": self.request}, **kwargs
+        )
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def respond(self, record, code: int = status.HTTP_200_OK) -> Response:
+        """The record as the output serializer shows it to this user, read again through the
+        queryset so that related rows and privacy are the same as in a GET."""
         record = self.get_queryset().get(pk=record.pk)
         return Response(self.get_serializer(record).data, status=code)
 
 
-class RecordListCreateApi(RecordApiMixin, generics.ListCreateAPIView):
-    """GET: the records the user may see, filtered and paginated. POST: create one."""
-
-    throttle_classes = [WriteRateThrottle]
-    input_serializer_class = None
-    create_service: Callable = None
-
-    def prepare(self, fields: dict) -> dict:
-        """Turn validated input into service arguments (override to resolve ids)."""
-        return fields
-
-    def post(self, request, *args, **kwargs):
-        data = self.input_serializer_class(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        fields = self.prepare(dict(data.validated_data))
-        record = call_service(type(self).create_service, user=request.user, **fields)
-        return self.respond(record, status.HTTP_201_CREATED)
-
-
-class RecordDetailApi(RecordApiMixin, generics.GenericAPIView):
-    """GET one record; PATCH changes what is given (owner only)."""
-
-    throttle_classes = [WriteRateThrottle]
-    update_serializer_class = None
-    update_service: Callable = None
-
-    def prepare(self, fields: dict) -> dict:
-        return fields
-
-    def get(self, request, *args, **kwargs):
-        record = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        return Response(self.get_serializer(record).data)
-
-    def patch(self, request, *args, **kwargs):
-        record = self.get_managed_object()
-        data = self.update_serializer_class(
-            data=request.data, partial=True, context={"request": request, "record": record}
-        )
-        data.is_valid(raise_exception=True)
-        fields = self.prepare(dict(data.validated_data))
-        record = call_service(type(self).update_service, record=record, user=request.user, **fields)
-        return self.respond(record)
-
-
-class _TransitionApi(RecordApiMixin, generics.GenericAPIView):
-    throttle_classes = [WriteRateThrottle]
-    transition_service: Callable = None
-
-    def post(self, request, *args, **kwargs):
-        record = self.get_managed_object()
-        record = call_service(type(self).transition_service, record=record, actor=request.user)
-        return self.respond(record)
-
-
-class RecordWithdrawApi(_TransitionApi):
-    """Withdraw a record: it is no longer matched and its live matches are cancelled."""
-
-    transition_service = lifecycle_services.withdraw
-
-
-class RecordPublishApi(_TransitionApi):
-    """Publish a draft: it becomes open and is matched."""
-
-    transition_service = lifecycle_services.publish
-
-
-class RecordGeoJsonApi(RecordApiMixin, generics.ListAPIView):
-    """The records the user may see as a GeoJSON FeatureCollection of approximate points."""
+class RecordMapApi(generics.ListAPIView):
+    """A kind's map endpoint lists like its list endpoint, as one GeoJSON FeatureCollection."""
 
     pagination_class = GeoJsonPagination
-
-
-def transition_views(kind: type) -> tuple[type, type]:
-    """The withdraw and publish views of one kind, given the class that names its model,
-    serializer and related rows (the same one its list and detail views use)."""
-    documented = extend_schema(request=None, responses={200: kind.serializer_class})
-    name = kind.model.__name__
-    withdraw = type(f"{name}WithdrawApi", (kind, RecordWithdrawApi), {})
-    publish = type(f"{name}PublishApi", (kind, RecordPublishApi), {})
-    withdraw.post = documented(withdraw.post)
-    publish.post = documented(publish.post)
-    return withdraw, publish
-
-
-def record_urls(prefix: str, name: str, *, listing, detail, withdraw, publish, geojson) -> list:
-    """The five endpoints of one kind of need or offer, named `<name>`, `<name>-detail` …"""
-    return [
-        path(f"{prefix}/", listing.as_view(), name=name),
-        path(f"{prefix}/map/", geojson.as_view(), name=f"{name}-map"),
-        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}-detail"),
-        path(f"{prefix}/<int:pk>/withdraw/", withdraw.as_view(), name=f"{name}-withdraw"),
-        path(f"{prefix}/<int:pk>/publish/", publish.as_view(), name=f"{name}-publish"),
-    ]

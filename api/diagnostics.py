@@ -12,7 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from api.common import UserLanguageMixin, path
+from api.common import UserLanguageMixin
 from matching import diagnostics
 from matching.core.types import Reason
 
@@ -74,14 +74,29 @@ class NeedDiagnosisSerializer(_DiagnosisFields):
     shifts = ShiftDiagnosisSerializer(many=True)
 
 
-class _DiagnosticsApi(UserLanguageMixin):
+class DiagnosticsApi(UserLanguageMixin, generics.GenericAPIView):
+    """Coordinators only; the open needs of one kind are the queryset (the browsable API
+    asks for one too, to offer its filter form)."""
+
     permission_classes = [IsAuthenticated, IsCoordinator]
     serializer_class = NeedDiagnosisSerializer
     # Nothing to filter by but the kind, which the views read themselves.
     filter_backends: list = []
 
+    def get_kind(self) -> str:
+        if "kind" in self.kwargs:
+            if self.kwargs["kind"] not in diagnostics.KINDS:
+                raise Http404
+            return self.kwargs["kind"]
+        query = DiagnosticsQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data["kind"]
 
-class DiagnosticsListApi(_DiagnosticsApi, generics.GenericAPIView):
+    def get_queryset(self):
+        return diagnostics.open_needs(self.get_kind())
+
+
+class DiagnosticsListApi(DiagnosticsApi):
     """Open needs of one kind, longest waiting first, each with why it is unmet."""
 
     @extend_schema(
@@ -89,16 +104,13 @@ class DiagnosticsListApi(_DiagnosticsApi, generics.GenericAPIView):
         responses={200: NeedDiagnosisSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
-        query = DiagnosticsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        kind = query.validated_data["kind"]
         # The page is taken from the needs' queryset; only its rows are diagnosed.
-        page = self.paginate_queryset(diagnostics.open_needs(kind))
-        found = diagnostics.diagnose_needs(kind, page)
+        page = self.paginate_queryset(self.get_queryset())
+        found = diagnostics.diagnose_needs(self.get_kind(), page)
         return self.get_paginated_response(self.get_serializer(found, many=True).data)
 
 
-class DiagnosticsDetailApi(_DiagnosticsApi, generics.GenericAPIView):
+class DiagnosticsDetailApi(DiagnosticsApi):
     """Why one open need is unmet; 404 if the need is unknown, closed or already met."""
 
     @extend_schema(
@@ -108,20 +120,8 @@ class DiagnosticsDetailApi(_DiagnosticsApi, generics.GenericAPIView):
         responses={200: NeedDiagnosisSerializer},
     )
     def get(self, request, *args, **kwargs):
-        kind = kwargs["kind"]
-        if kind not in diagnostics.KINDS:
-            raise Http404
+        kind = self.get_kind()
         need = diagnostics.open_need(kind, kwargs["pk"])
         if need is None:
             raise Http404
         return Response(self.get_serializer(diagnostics.diagnose_need(kind, need)).data)
-
-
-urlpatterns = [
-    path("diagnostics/", DiagnosticsListApi.as_view(), name="diagnostics"),
-    path(
-        "diagnostics/<str:kind>/<int:pk>/",
-        DiagnosticsDetailApi.as_view(),
-        name="diagnostics-detail",
-    ),
-]

@@ -1,23 +1,20 @@
 """Goods: the taxonomy, goods needs and donation offers."""
 
 import re
-from datetime import date
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
-from accounts.models import Organisation
-from accounts.selectors import active_organisations_of
 from api import common, imports
 from donations import services
 from donations.imports import import_goods_needs
 from donations.models import Category, Condition, DonationOffer, GoodsNeed, PickupWindow
 from donations.selectors import descendant_ids
+from lifecycle import services as lifecycle_services
 
 JACKETS_NEED = {
     "title": "Winter jackets for the shelter in Grünau",
@@ -75,11 +72,6 @@ class GoodsNeedInputSerializer(GoodsInputSerializer):
         required=False, allow_null=True, min_value=0.1, max_value=200
     )
     organisation = serializers.IntegerField(required=False, help_text="Your initiative's id.")
-
-    def validate_deadline(self, value: date | None) -> date | None:
-        if value is not None and value < date.today():
-            raise serializers.ValidationError(_("The deadline lies in the past."))
-        return value
 
 
 class PickupWindowInputSerializer(serializers.Serializer):
@@ -242,19 +234,18 @@ class CategoryListApi(generics.ListAPIView):
     pagination_class = None
 
 
-class _GoodsNeedApi:
+class GoodsNeedApi(common.RecordApi):
+    """The goods needs a user may see and change."""
+
     model = GoodsNeed
     serializer_class = GoodsNeedSerializer
     filterset_class = GoodsNeedFilterSet
     select_related = ("category", "organisation", "created_by")
 
-    def prepare(self, fields: dict) -> dict:
-        if "organisation" in fields:
-            fields["organisation"] = get_object_or_404(Organisation, pk=fields["organisation"])
-        return fields
 
+class DonationOfferApi(common.RecordApi):
+    """The donation offers a user may see and change."""
 
-class _DonationOfferApi:
     model = DonationOffer
     serializer_class = DonationOfferSerializer
     filterset_class = DonationOfferFilterSet
@@ -262,21 +253,23 @@ class _DonationOfferApi:
     prefetch_related = ("pickup_windows",)
 
 
-@extend_schema(
-    examples=[OpenApiExample("20 winter jackets", value=JACKETS_NEED, request_only=True)],
-)
-class GoodsNeedListCreateApi(_GoodsNeedApi, common.RecordListCreateApi):
-    input_serializer_class = GoodsNeedInputSerializer
-    create_service = services.create_goods_need
+class GoodsNeedListCreateApi(GoodsNeedApi, generics.ListAPIView):
+    """GET: the goods needs you may see, filtered and paginated. POST: post a need for your
+    initiative."""
 
-    @extend_schema(request=GoodsNeedInputSerializer, responses={201: GoodsNeedSerializer})
+    @extend_schema(
+        request=GoodsNeedInputSerializer,
+        responses={201: GoodsNeedSerializer},
+        examples=[OpenApiExample("20 winter jackets", value=JACKETS_NEED, request_only=True)],
+    )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = common.with_organisation(self.parse(GoodsNeedInputSerializer))
+        record = services.create_goods_need(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class DonationOfferListCreateApi(_DonationOfferApi, common.RecordListCreateApi):
-    input_serializer_class = DonationOfferInputSerializer
-    create_service = services.create_donation_offer
+class DonationOfferListCreateApi(DonationOfferApi, generics.ListAPIView):
+    """GET: the donation offers you may see, filtered and paginated. POST: offer goods."""
 
     @extend_schema(
         request=DonationOfferInputSerializer,
@@ -289,12 +282,16 @@ class DonationOfferListCreateApi(_DonationOfferApi, common.RecordListCreateApi):
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = self.parse(DonationOfferInputSerializer)
+        record = services.create_donation_offer(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class GoodsNeedDetailApi(_GoodsNeedApi, common.RecordDetailApi):
-    update_serializer_class = GoodsNeedUpdateSerializer
-    update_service = services.update_goods_need
+class GoodsNeedDetailApi(GoodsNeedApi):
+    """GET one goods need; PATCH changes what is given (its initiative only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=GoodsNeedUpdateSerializer,
@@ -302,12 +299,17 @@ class GoodsNeedDetailApi(_GoodsNeedApi, common.RecordDetailApi):
         examples=[OpenApiExample("Only 8 still needed", value={"quantity": 8})],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(GoodsNeedUpdateSerializer, partial=True)
+        record = services.update_goods_need(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class DonationOfferDetailApi(_DonationOfferApi, common.RecordDetailApi):
-    update_serializer_class = DonationOfferUpdateSerializer
-    update_service = services.update_donation_offer
+class DonationOfferDetailApi(DonationOfferApi):
+    """GET one donation offer; PATCH changes what is given (its donor only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=DonationOfferUpdateSerializer,
@@ -320,20 +322,59 @@ class DonationOfferDetailApi(_DonationOfferApi, common.RecordDetailApi):
         ],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(DonationOfferUpdateSerializer, partial=True)
+        record = services.update_donation_offer(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class GoodsNeedMapApi(_GoodsNeedApi, common.RecordGeoJsonApi):
+class GoodsNeedWithdrawApi(GoodsNeedApi):
+    """Withdraw a goods need: it is no longer matched and its live matches are cancelled."""
+
+    @extend_schema(request=None, responses={200: GoodsNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class GoodsNeedPublishApi(GoodsNeedApi):
+    """Publish a draft goods need: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: GoodsNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class DonationOfferWithdrawApi(DonationOfferApi):
+    """Withdraw a donation offer: it is no longer matched and its live matches are cancelled."""
+
+    @extend_schema(request=None, responses={200: DonationOfferSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class DonationOfferPublishApi(DonationOfferApi):
+    """Publish a draft donation offer: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: DonationOfferSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class GoodsNeedMapApi(GoodsNeedApi, common.RecordMapApi):
+    """The goods needs you may see, as map features at their approximate points."""
+
     serializer_class = GoodsNeedGeoSerializer
 
 
-class DonationOfferMapApi(_DonationOfferApi, common.RecordGeoJsonApi):
+class DonationOfferMapApi(DonationOfferApi, common.RecordMapApi):
+    """The donation offers you may see, as map features at their approximate points."""
+
     serializer_class = DonationOfferGeoSerializer
     prefetch_related = ()  # map features carry no pickup windows
-
-
-GoodsNeedWithdrawApi, GoodsNeedPublishApi = common.transition_views(_GoodsNeedApi)
-DonationOfferWithdrawApi, DonationOfferPublishApi = common.transition_views(_DonationOfferApi)
 
 
 # --- CSV import of needs -----------------------------------------------------------------------
@@ -403,15 +444,7 @@ class GoodsNeedImportApi(imports.CsvImportApi):
         )
 
     def service_kwargs(self, form: dict) -> dict:
-        organisations = active_organisations_of(self.request.user)
-        if "organisation" in form:
-            organisation = organisations.filter(pk=form["organisation"]).first()
-            if organisation is None:
-                raise PermissionDenied(_("You are not a member of this initiative."))
-            return {"organisation": organisation}
-        if not organisations.exists():
-            raise PermissionDenied(_("Only members of an initiative can post needs."))
-        return {}
+        return {"organisation_id": form.get("organisation")}
 
     def row_data(self, values: dict[str, str]) -> dict:
         data = {k: v for k, v in values.items() if k in NEED_COLUMNS and k != "attributes"}
@@ -480,27 +513,3 @@ class GoodsNeedImportApi(imports.CsvImportApi):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
-
-
-urlpatterns = [
-    common.path("categories/", CategoryListApi.as_view(), name="categories"),
-    common.path("goods-needs/import/", GoodsNeedImportApi.as_view(), name="goods-needs-import"),
-    *common.record_urls(
-        "goods-needs",
-        "goods-needs",
-        listing=GoodsNeedListCreateApi,
-        detail=GoodsNeedDetailApi,
-        withdraw=GoodsNeedWithdrawApi,
-        publish=GoodsNeedPublishApi,
-        geojson=GoodsNeedMapApi,
-    ),
-    *common.record_urls(
-        "donation-offers",
-        "donation-offers",
-        listing=DonationOfferListCreateApi,
-        detail=DonationOfferDetailApi,
-        withdraw=DonationOfferWithdrawApi,
-        publish=DonationOfferPublishApi,
-        geojson=DonationOfferMapApi,
-    ),
-]

@@ -3,15 +3,14 @@
 from decimal import Decimal
 
 import django_filters
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
 
-from accounts.models import Organisation
 from api import common
 from housing import services
 from housing.models import MAX_RENT_EUR, HousingNeed, HousingOffer
+from lifecycle import services as lifecycle_services
 
 FLAT_OFFER = {
     "title": "3 rooms in Lindenau, step-free, near the tram",
@@ -95,17 +94,6 @@ class HousingNeedInputSerializer(common.DraftInputMixin, common.PlacedInputSeria
         help_text="Personal: shown only to the initiative, coordinators and an accepted match.",
     )
     organisation = serializers.IntegerField(required=False, help_text="Your initiative's id.")
-
-    # Said in the household's terms rather than as a bare number range.
-    def validate_adults(self, value: int) -> int:
-        if value < 1:
-            raise serializers.ValidationError(_("A household needs at least one adult."))
-        return value
-
-    def validate_rent_ceiling(self, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise serializers.ValidationError(_("The rent ceiling must be more than 0 EUR."))
-        return value
 
 
 class HousingOfferUpdateSerializer(HousingOfferInputSerializer):
@@ -237,28 +225,26 @@ class HousingNeedFilterSet(common.RecordFilterSet):
 # --- views -----------------------------------------------------------------------------------
 
 
-class _HousingOfferApi:
+class HousingOfferApi(common.RecordApi):
+    """The flats a user may see and change."""
+
     model = HousingOffer
     serializer_class = HousingOfferSerializer
     filterset_class = HousingOfferFilterSet
     select_related = ("landlord",)
 
 
-class _HousingNeedApi:
+class HousingNeedApi(common.RecordApi):
+    """The households looking for a flat that a user may see and change."""
+
     model = HousingNeed
     serializer_class = HousingNeedSerializer
     filterset_class = HousingNeedFilterSet
     select_related = ("organisation", "created_by")
 
-    def prepare(self, fields: dict) -> dict:
-        if "organisation" in fields:
-            fields["organisation"] = get_object_or_404(Organisation, pk=fields["organisation"])
-        return fields
 
-
-class HousingOfferListCreateApi(_HousingOfferApi, common.RecordListCreateApi):
-    input_serializer_class = HousingOfferInputSerializer
-    create_service = services.create_housing_offer
+class HousingOfferListCreateApi(HousingOfferApi, generics.ListAPIView):
+    """GET: the flats you may see, filtered and paginated. POST: offer a flat."""
 
     @extend_schema(
         request=HousingOfferInputSerializer,
@@ -266,12 +252,14 @@ class HousingOfferListCreateApi(_HousingOfferApi, common.RecordListCreateApi):
         examples=[OpenApiExample("A step-free flat", value=FLAT_OFFER, request_only=True)],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = self.parse(HousingOfferInputSerializer)
+        record = services.create_housing_offer(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class HousingNeedListCreateApi(_HousingNeedApi, common.RecordListCreateApi):
-    input_serializer_class = HousingNeedInputSerializer
-    create_service = services.create_housing_need
+class HousingNeedListCreateApi(HousingNeedApi, generics.ListAPIView):
+    """GET: the households you may see, filtered and paginated. POST: a household your
+    initiative looks for a flat for."""
 
     @extend_schema(
         request=HousingNeedInputSerializer,
@@ -279,12 +267,16 @@ class HousingNeedListCreateApi(_HousingNeedApi, common.RecordListCreateApi):
         examples=[OpenApiExample("A family of four", value=HOUSEHOLD_NEED, request_only=True)],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = common.with_organisation(self.parse(HousingNeedInputSerializer))
+        record = services.create_housing_need(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class HousingOfferDetailApi(_HousingOfferApi, common.RecordDetailApi):
-    update_serializer_class = HousingOfferUpdateSerializer
-    update_service = services.update_housing_offer
+class HousingOfferDetailApi(HousingOfferApi):
+    """GET one flat; PATCH changes what is given (its landlord only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=HousingOfferUpdateSerializer,
@@ -292,12 +284,17 @@ class HousingOfferDetailApi(_HousingOfferApi, common.RecordDetailApi):
         examples=[OpenApiExample("Rent lowered", value={"warm_rent": 740})],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(HousingOfferUpdateSerializer, partial=True)
+        record = services.update_housing_offer(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class HousingNeedDetailApi(_HousingNeedApi, common.RecordDetailApi):
-    update_serializer_class = HousingNeedUpdateSerializer
-    update_service = services.update_housing_need
+class HousingNeedDetailApi(HousingNeedApi):
+    """GET one household; PATCH changes what is given (its initiative only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=HousingNeedUpdateSerializer,
@@ -305,38 +302,55 @@ class HousingNeedDetailApi(_HousingNeedApi, common.RecordDetailApi):
         examples=[OpenApiExample("A baby was born", value={"children": 3})],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(HousingNeedUpdateSerializer, partial=True)
+        record = services.update_housing_need(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class HousingOfferMapApi(_HousingOfferApi, common.RecordGeoJsonApi):
+class HousingOfferWithdrawApi(HousingOfferApi):
+    """Withdraw a flat: it is no longer matched and its live matches are cancelled."""
+
+    @extend_schema(request=None, responses={200: HousingOfferSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class HousingOfferPublishApi(HousingOfferApi):
+    """Publish a draft flat: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: HousingOfferSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class HousingNeedWithdrawApi(HousingNeedApi):
+    """Withdraw a household: it is no longer matched and its live matches are cancelled."""
+
+    @extend_schema(request=None, responses={200: HousingNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class HousingNeedPublishApi(HousingNeedApi):
+    """Publish a draft household: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: HousingNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class HousingOfferMapApi(HousingOfferApi, common.RecordMapApi):
+    """The flats you may see, as map features at their approximate points."""
+
     serializer_class = HousingOfferGeoSerializer
 
 
-class HousingNeedMapApi(_HousingNeedApi, common.RecordGeoJsonApi):
+class HousingNeedMapApi(HousingNeedApi, common.RecordMapApi):
+    """The households you may see, as map features at their approximate points."""
+
     serializer_class = HousingNeedGeoSerializer
-
-
-HousingOfferWithdrawApi, HousingOfferPublishApi = common.transition_views(_HousingOfferApi)
-HousingNeedWithdrawApi, HousingNeedPublishApi = common.transition_views(_HousingNeedApi)
-
-
-urlpatterns = [
-    *common.record_urls(
-        "housing-offers",
-        "housing-offers",
-        listing=HousingOfferListCreateApi,
-        detail=HousingOfferDetailApi,
-        withdraw=HousingOfferWithdrawApi,
-        publish=HousingOfferPublishApi,
-        geojson=HousingOfferMapApi,
-    ),
-    *common.record_urls(
-        "housing-needs",
-        "housing-needs",
-        listing=HousingNeedListCreateApi,
-        detail=HousingNeedDetailApi,
-        withdraw=HousingNeedWithdrawApi,
-        publish=HousingNeedPublishApi,
-        geojson=HousingNeedMapApi,
-    ),
-]

@@ -205,7 +205,8 @@ class CsvImportApi(UserLanguageMixin, APIView):
     else 400 {"rows": [{"line", "errors"}]} for every bad row, and nothing written.
 
     Subclasses set `form_serializer_class`, `input_serializer_class`, `import_service` and
-    implement `get_columns`, `row_data`, and `service_kwargs` (who may import, and where to).
+    implement `get_columns`, `row_data`, and `service_kwargs` (where to import; the service says
+    who may).
     """
 
     parser_classes = [MultiPartParser]
@@ -219,9 +220,8 @@ class CsvImportApi(UserLanguageMixin, APIView):
         raise NotImplementedError(f"{type(self).__name__} must name its CSV columns")
 
     def service_kwargs(self, form: dict) -> dict:
-        """Check that the user may import (raise PermissionDenied if not) and return what the
-        service needs besides the rows, e.g. the initiative."""
-        raise NotImplementedError(f"{type(self).__name__} must say who may import")
+        """What the service needs besides the rows, e.g. the initiative's id from the form."""
+        raise NotImplementedError(f"{type(self).__name__} must say where to import")
 
     def row_data(self, values: dict[str, str]) -> dict:
         """The cells of one row as input for the single-create serializer (raise a

@@ -6,11 +6,13 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.models import Organisation
 from accounts.selectors import active_organisations_of
-from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin, path
+from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin
 from api.throttles import WriteRateThrottle
-from lifecycle.selectors import entitled_to_exact_data
+from base.errors import ApplicationError
 from matching import selectors, workflow
+from matching.kinds import KINDS
 from matching.models import Handover, Match, MatchEvent, MatchMessage
 
 
@@ -98,7 +100,48 @@ class MatchSerializer(serializers.ModelSerializer):
         )
 
 
-class _MatchApi(UserLanguageMixin):
+class ReasonInput(serializers.Serializer):
+    """An optional reason; how long it may be is the workflow's rule."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredReasonInput(serializers.Serializer):
+    """A reason the step needs; whether it says enough is the workflow's rule."""
+
+    reason = serializers.CharField(allow_blank=True)
+
+
+class QuantityInput(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        help_text="How many were actually handed over (at least 1, at most the match's)."
+    )
+
+
+class ManualMatchInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Match.Kind.choices)
+    need = serializers.IntegerField(help_text="Id of the goods need, volunteer need or household.")
+    offer = serializers.IntegerField(help_text="Id of the donation, volunteer profile or flat.")
+    quantity = serializers.IntegerField(required=False, help_text="Goods: how many.")
+    shift = serializers.IntegerField(required=False, help_text="Volunteers: the shift's id.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class HandoverInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Match.Kind.choices)
+    need = serializers.IntegerField()
+    organisation = serializers.IntegerField(help_text="Id of the initiative to hand it to.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class MatchMessageInput(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, help_text="Plain text.")
+
+
+class MatchApi(UserLanguageMixin, generics.GenericAPIView):
+    """The matches a user may see (their sides' and, for coordinators, all); any other match
+    is a 404, so nobody learns which matches exist."""
+
     serializer_class = MatchSerializer
 
     def get_queryset(self):
@@ -108,7 +151,7 @@ class _MatchApi(UserLanguageMixin):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["is_entitled"] = entitled_to_exact_data(self.request.user)
+        context["is_entitled"] = selectors.entitled_to_exact_data(self.request.user)
         context["organisation_ids"] = (
             set(active_organisations_of(self.request.user).values_list("pk", flat=True))
             if self.request.user.is_authenticated
@@ -116,33 +159,45 @@ class _MatchApi(UserLanguageMixin):
         )
         return context
 
+    def get_match(self) -> Match:
+        return generics.get_object_or_404(
+            selectors.matches_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
-def workflow_response(error: workflow.WorkflowError) -> Response:
-    """Refused steps change nothing: 403 for someone who may not, 409 for a match that has
-    moved on, 400 with field messages for bad input."""
-    code = {
-        "not_allowed": status.HTTP_403_FORBIDDEN,
-        "wrong_state": status.HTTP_409_CONFLICT,
-    }.get(error.code, status.HTTP_400_BAD_REQUEST)
-    return Response(error.errors, status=code)
+    def parse(self, input_serializer_class: type[serializers.Serializer]) -> dict:
+        data = input_serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def respond(self, match: Match, code: int = status.HTTP_200_OK) -> Response:
+        """The match as it is now, as this user may see it."""
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data, status=code)
 
 
-class MatchListApi(_MatchApi, generics.ListAPIView):
+class MatchStepApi(MatchApi):
+    """One step of the workflow on one match the user can see; the workflow decides whether
+    it is allowed (403), fits the match's state (409) and has good input (400)."""
+
+    throttle_classes = [WriteRateThrottle]
+
+
+def _by_id(model: type, pk: int, field: str, message: str, errors: dict):
+    """The row with this id, or None with `message` noted under `field`."""
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        errors[field] = [message]
+    return found
+
+
+class MatchListApi(MatchApi, generics.ListAPIView):
+    """GET: the matches you may see, filtered by state and kind. POST (coordinators): match a
+    need and an offer by hand; it is offered to both sides at once."""
+
     filterset_fields = ("state", "kind")
     throttle_classes = [WriteRateThrottle]
 
-    class ManualInput(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=Match.Kind.choices)
-        need = serializers.IntegerField(
-            help_text="Id of the goods need, volunteer need or household."
-        )
-        offer = serializers.IntegerField(help_text="Id of the donation, volunteer profile or flat.")
-        quantity = serializers.IntegerField(required=False, min_value=1)
-        shift = serializers.IntegerField(required=False, help_text="Volunteers: the shift's id.")
-        reason = serializers.CharField(max_length=300)
-
     @extend_schema(
-        request=ManualInput,
+        request=ManualMatchInput,
         responses={201: MatchSerializer},
         examples=[
             OpenApiExample(
@@ -159,147 +214,154 @@ class MatchListApi(_MatchApi, generics.ListAPIView):
         ],
     )
     def post(self, request, *args, **kwargs):
-        """Coordinators: match a need and an offer by hand; it is offered to both sides."""
-        from matching.kinds import KINDS
-
         if not request.user.is_coordinator:
             raise PermissionDenied(_("Only coordinators of the welcome centre may do this."))
-        data = self.ManualInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.parse(ManualMatchInput)
         kind = KINDS[values["kind"]]
-        need = kind.need_model.objects.filter(pk=values["need"]).first()
-        offer = kind.offer_model.objects.filter(pk=values["offer"]).first()
-        errors = {}
-        if need is None:
-            errors["need"] = [_("No such need.")]
-        if offer is None:
-            errors["offer"] = [_("No such offer.")]
-        shift = None
-        if values["kind"] == Match.Kind.VOLUNTEERS and need is not None:
-            shift = need.shifts.filter(pk=values.get("shift")).first()
-            if shift is None:
-                errors["shift"] = [_("Choose a shift of this need.")]
+        errors: dict[str, list[str]] = {}
+        need = _by_id(kind.need_model, values["need"], "need", _("No such need."), errors)
+        offer = _by_id(kind.offer_model, values["offer"], "offer", _("No such offer."), errors)
         if errors:
-            raise serializers.ValidationError(errors)
-        try:
-            match = workflow.create_manual(
-                actor=request.user,
-                kind=values["kind"],
-                need=need,
-                offer=offer,
-                quantity=values.get("quantity", 1),
-                shift=shift,
-                reason=values["reason"],
-            )
-        except workflow.WorkflowError as error:
-            return workflow_response(error)
-        match = self.get_queryset().get(pk=match.pk)
-        return Response(self.get_serializer(match).data, status=status.HTTP_201_CREATED)
+            raise ApplicationError(errors)
+        shift = None
+        if values["kind"] == Match.Kind.VOLUNTEERS and "shift" in values:
+            shift = need.shifts.filter(pk=values["shift"]).first()
+        match = workflow.create_manual(
+            actor=request.user,
+            kind=values["kind"],
+            need=need,
+            offer=offer,
+            quantity=values.get("quantity", 1),
+            shift=shift,
+            reason=values["reason"],
+        )
+        return self.respond(match, status.HTTP_201_CREATED)
 
 
-class MatchDetailApi(_MatchApi, generics.RetrieveAPIView):
-    pass
+class MatchDetailApi(MatchApi):
+    """One match you may see: both sides' public facts, and their contacts once both said
+    yes."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_match()).data)
 
 
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+class MatchApproveApi(MatchStepApi):
+    """Coordinators: approve a proposal; it is offered to both sides at once."""
 
-
-class RequiredReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
-class QuantityInput(serializers.Serializer):
-    quantity = serializers.IntegerField(
-        min_value=1, help_text="How many were actually handed over (at most the match's)."
-    )
-
-
-class _MatchStepApi(_MatchApi, generics.GenericAPIView):
-    """One step of the workflow on one match the user can see; others get 404."""
-
-    throttle_classes = [WriteRateThrottle]
-    input_serializer: type[serializers.Serializer] = ReasonInput
-
-    def step(self, match: Match, user, values: dict) -> Match:
-        raise NotImplementedError(f"{type(self).__name__} must say what its step does")
-
-    def post(self, request, *args, **kwargs):
-        match = self.get_object()
-        data = self.input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            self.step(match, request.user, data.validated_data)
-        except workflow.WorkflowError as error:
-            return workflow_response(error)
-        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
-
-
-def _step(name: str, doc: str, input_serializer, step, example: dict) -> type:
-    view = type(
-        name,
-        (_MatchStepApi,),
-        {"input_serializer": input_serializer, "step": step, "__doc__": doc},
-    )
-    documented = extend_schema(
-        request=input_serializer,
+    @extend_schema(
+        request=ReasonInput,
         responses={200: MatchSerializer},
-        examples=[OpenApiExample("Example", value=example, request_only=True)],
+        examples=[
+            OpenApiExample("Example", value={"reason": "Sizes and distance fit"}, request_only=True)
+        ],
     )
-    view.post = documented(view.post)
-    return view
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(ReasonInput)
+        match = workflow.approve(match, actor=request.user, reason=values["reason"])
+        return self.respond(match)
 
 
-MatchApproveApi = _step(
-    "MatchApproveApi",
-    "Coordinators: approve a proposal; it is offered to both sides at once.",
-    ReasonInput,
-    lambda self, m, user, v: workflow.approve(m, actor=user, reason=v["reason"]),
-    {"reason": "Sizes and distance fit"},
-)
-MatchRejectApi = _step(
-    "MatchRejectApi",
-    "Coordinators: reject a proposal, saying why.",
-    RequiredReasonInput,
-    lambda self, m, user, v: workflow.reject(m, actor=user, reason=v["reason"]),
-    {"reason": "The donation is for babies, the need for adults"},
-)
-MatchAcceptApi = _step(
-    "MatchAcceptApi",
-    "A side says yes. When both have, contacts and exact places are shown to each other.",
-    serializers.Serializer,
-    lambda self, m, user, v: workflow.respond(m, user=user, answer="yes"),
-    {},
-)
-MatchDeclineApi = _step(
-    "MatchDeclineApi",
-    "A side says no, optionally saying why (only coordinators read it).",
-    ReasonInput,
-    lambda self, m, user, v: workflow.respond(m, user=user, answer="no", reason=v["reason"]),
-    {"reason": "Already given to a neighbour"},
-)
-MatchFulfilApi = _step(
-    "MatchFulfilApi",
-    "The need's side confirms the handover with the quantity handed over; less reopens the rest.",
-    QuantityInput,
-    lambda self, m, user, v: workflow.fulfil(m, user=user, quantity=v["quantity"]),
-    {"quantity": 8},
-)
-MatchNotHappenedApi = _step(
-    "MatchNotHappenedApi",
-    "The need's side says the handover did not happen; the match is cancelled.",
-    ReasonInput,
-    lambda self, m, user, v: workflow.handover_not_happened(m, user=user, reason=v["reason"]),
-    {"reason": "Nobody came to the pickup"},
-)
-MatchCancelApi = _step(
-    "MatchCancelApi",
-    "Coordinators: cancel a match at any step, saying why.",
-    RequiredReasonInput,
-    lambda self, m, user, v: workflow.cancel(m, actor=user, reason=v["reason"]),
-    {"reason": "The donor moved away"},
-)
+class MatchRejectApi(MatchStepApi):
+    """Coordinators: reject a proposal, saying why."""
+
+    @extend_schema(
+        request=RequiredReasonInput,
+        responses={200: MatchSerializer},
+        examples=[
+            OpenApiExample(
+                "Example",
+                value={"reason": "The donation is for babies, the need for adults"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(RequiredReasonInput)
+        match = workflow.reject(match, actor=request.user, reason=values["reason"])
+        return self.respond(match)
+
+
+class MatchAcceptApi(MatchStepApi):
+    """A side says yes. When both have, contacts and exact places are shown to each other."""
+
+    @extend_schema(request=None, responses={200: MatchSerializer})
+    def post(self, request, *args, **kwargs):
+        match = workflow.respond(self.get_match(), user=request.user, answer="yes")
+        return self.respond(match)
+
+
+class MatchDeclineApi(MatchStepApi):
+    """A side says no, optionally saying why (only coordinators read it)."""
+
+    @extend_schema(
+        request=ReasonInput,
+        responses={200: MatchSerializer},
+        examples=[
+            OpenApiExample(
+                "Example", value={"reason": "Already given to a neighbour"}, request_only=True
+            )
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(ReasonInput)
+        match = workflow.respond(match, user=request.user, answer="no", reason=values["reason"])
+        return self.respond(match)
+
+
+class MatchFulfilApi(MatchStepApi):
+    """The need's side confirms the handover with the quantity handed over; less reopens the
+    rest."""
+
+    @extend_schema(
+        request=QuantityInput,
+        responses={200: MatchSerializer},
+        examples=[OpenApiExample("Example", value={"quantity": 8}, request_only=True)],
+    )
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(QuantityInput)
+        match = workflow.fulfil(match, user=request.user, quantity=values["quantity"])
+        return self.respond(match)
+
+
+class MatchNotHappenedApi(MatchStepApi):
+    """The need's side says the handover did not happen; the match is cancelled."""
+
+    @extend_schema(
+        request=ReasonInput,
+        responses={200: MatchSerializer},
+        examples=[
+            OpenApiExample(
+                "Example", value={"reason": "Nobody came to the pickup"}, request_only=True
+            )
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(ReasonInput)
+        match = workflow.handover_not_happened(match, user=request.user, reason=values["reason"])
+        return self.respond(match)
+
+
+class MatchCancelApi(MatchStepApi):
+    """Coordinators: cancel a match at any step, saying why."""
+
+    @extend_schema(
+        request=RequiredReasonInput,
+        responses={200: MatchSerializer},
+        examples=[
+            OpenApiExample("Example", value={"reason": "The donor moved away"}, request_only=True)
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        values = self.parse(RequiredReasonInput)
+        match = workflow.cancel(match, actor=request.user, reason=values["reason"])
+        return self.respond(match)
 
 
 class MatchEventSerializer(serializers.ModelSerializer):
@@ -321,7 +383,7 @@ class MatchEventSerializer(serializers.ModelSerializer):
         return obj.reason if self._coordinator() else None
 
 
-class MatchEventListApi(_MatchApi, generics.ListAPIView):
+class MatchEventListApi(MatchApi, generics.ListAPIView):
     """The history of a match: every step with when (and, for coordinators, who and why)."""
 
     serializer_class = MatchEventSerializer
@@ -330,10 +392,7 @@ class MatchEventListApi(_MatchApi, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MatchEvent.objects.none()
-        match = generics.get_object_or_404(
-            selectors.matches_visible_to(self.request.user), pk=self.kwargs["pk"]
-        )
-        return match.events.select_related("actor")
+        return self.get_match().events.select_related("actor")
 
 
 class MatchMessageSerializer(serializers.ModelSerializer):
@@ -348,44 +407,33 @@ class MatchMessageSerializer(serializers.ModelSerializer):
         return obj.sender_id == self.context["request"].user.pk
 
 
-class MatchMessageListApi(_MatchApi, generics.ListCreateAPIView):
+class MatchMessageListApi(MatchApi, generics.ListAPIView):
     """Messages between the two sides of an offered or accepted match, relayed by the
     platform: neither side sees the other's address or email by writing."""
 
     serializer_class = MatchMessageSerializer
     throttle_classes = [WriteRateThrottle]
 
-    def _match(self) -> Match:
-        return generics.get_object_or_404(
-            selectors.matches_visible_to(self.request.user), pk=self.kwargs["pk"]
-        )
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MatchMessage.objects.none()
-        return self._match().messages.all()
+        return self.get_match().messages.all()
 
     @extend_schema(
+        request=MatchMessageInput,
+        responses={201: MatchMessageSerializer},
         examples=[
             OpenApiExample(
                 "A time for the pickup",
                 value={"body": "Ich kann die Jacken am Samstag um 10 Uhr bringen. Passt das?"},
                 request_only=True,
             )
-        ]
+        ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
-
-    def create(self, request, *args, **kwargs):
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            message = workflow.send_message(
-                self._match(), user=request.user, body=data.validated_data["body"]
-            )
-        except workflow.WorkflowError as error:
-            return workflow_response(error)
+        match = self.get_match()
+        values = self.parse(MatchMessageInput)
+        message = workflow.send_message(match, user=request.user, body=values["body"])
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -408,18 +456,12 @@ class HandoverSerializer(serializers.ModelSerializer):
         )
 
 
-class HandoverListApi(UserLanguageMixin, generics.ListCreateAPIView):
+class HandoverListApi(UserLanguageMixin, generics.ListAPIView):
     """Coordinators: needs handed over to another initiative, with who, when and why; POST
     hands one over (matches the old initiative was asked about end and are matched again)."""
 
     serializer_class = HandoverSerializer
     throttle_classes = [WriteRateThrottle]
-
-    class Input(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=Match.Kind.choices)
-        need = serializers.IntegerField()
-        organisation = serializers.IntegerField(help_text="Id of the initiative to hand it to.")
-        reason = serializers.CharField(max_length=300)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -432,7 +474,7 @@ class HandoverListApi(UserLanguageMixin, generics.ListCreateAPIView):
         ).order_by("-at", "-id")
 
     @extend_schema(
-        request=Input,
+        request=HandoverInput,
         responses={201: HandoverSerializer},
         examples=[
             OpenApiExample(
@@ -448,45 +490,18 @@ class HandoverListApi(UserLanguageMixin, generics.ListCreateAPIView):
         ],
     )
     def post(self, request, *args, **kwargs):
-        from accounts.models import Organisation
-        from matching.kinds import KINDS
-
-        data = self.Input(data=request.data)
+        data = HandoverInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        need = KINDS[values["kind"]].need_model.objects.filter(pk=values["need"]).first()
-        organisation = Organisation.objects.filter(pk=values["organisation"]).first()
-        errors = {}
-        if need is None:
-            errors["need"] = [_("No such need.")]
-        if organisation is None:
-            errors["organisation"] = [_("No such initiative.")]
+        errors: dict[str, list[str]] = {}
+        need_model = KINDS[values["kind"]].need_model
+        need = _by_id(need_model, values["need"], "need", _("No such need."), errors)
+        organisation = _by_id(
+            Organisation, values["organisation"], "organisation", _("No such initiative."), errors
+        )
         if errors:
-            raise serializers.ValidationError(errors)
-        try:
-            handover = workflow.hand_over_need(
-                need, actor=request.user, to_organisation=organisation, reason=values["reason"]
-            )
-        except workflow.WorkflowError as error:
-            return workflow_response(error)
+            raise ApplicationError(errors)
+        handover = workflow.hand_over_need(
+            need, actor=request.user, to_organisation=organisation, reason=values["reason"]
+        )
         return Response(self.get_serializer(handover).data, status=status.HTTP_201_CREATED)
-
-
-urlpatterns = [
-    path("handovers/", HandoverListApi.as_view(), name="handovers"),
-    path("matches/", MatchListApi.as_view(), name="matches"),
-    path("matches/<int:pk>/", MatchDetailApi.as_view(), name="match-detail"),
-    path("matches/<int:pk>/approve/", MatchApproveApi.as_view(), name="match-approve"),
-    path("matches/<int:pk>/reject/", MatchRejectApi.as_view(), name="match-reject"),
-    path("matches/<int:pk>/accept/", MatchAcceptApi.as_view(), name="match-accept"),
-    path("matches/<int:pk>/decline/", MatchDeclineApi.as_view(), name="match-decline"),
-    path("matches/<int:pk>/fulfil/", MatchFulfilApi.as_view(), name="match-fulfil"),
-    path(
-        "matches/<int:pk>/not-happened/",
-        MatchNotHappenedApi.as_view(),
-        name="match-not-happened",
-    ),
-    path("matches/<int:pk>/cancel/", MatchCancelApi.as_view(), name="match-cancel"),
-    path("matches/<int:pk>/events/", MatchEventListApi.as_view(), name="match-events"),
-    path("matches/<int:pk>/messages/", MatchMessageListApi.as_view(), name="match-messages"),
-]

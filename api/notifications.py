@@ -1,8 +1,6 @@
 """Notifications: one's preferences and inbox; an organisation's webhooks; what coordinators
 see of failed deliveries (and try again)."""
 
-import re
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +11,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.selectors import is_initiative_admin
-from api.common import UserLanguageMixin, path
-from api.errors import call_service
+from api.common import UserLanguageMixin
 from api.throttles import WriteRateThrottle
 from notifications import selectors, services, webhooks
 from notifications.models import (
@@ -24,14 +21,6 @@ from notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-
-EMAIL_LIKE = re.compile(r"[^\s<>'\"@,:;()]+@[^\s<>'\"@,:;()]+")
-
-
-def _without_addresses(text: str) -> str:
-    # An SMTP error may quote the refused address; coordinators see the row, not the address.
-    return EMAIL_LIKE.sub("…", text)
-
 
 # --- serializers -------------------------------------------------------------------------------
 
@@ -104,7 +93,7 @@ class FailedNotificationSerializer(serializers.ModelSerializer):
         )
 
     def get_last_error(self, obj) -> str:
-        return _without_addresses(obj.last_error)
+        return selectors.error_without_addresses(obj.last_error)
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
@@ -182,9 +171,7 @@ class PreferencesApi(UserLanguageMixin, generics.GenericAPIView):
     def _change(self, request, *, partial: bool):
         data = PreferenceSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        preference = call_service(
-            services.update_preferences, user=request.user, **data.validated_data
-        )
+        preference = services.update_preferences(user=request.user, **data.validated_data)
         return Response(PreferenceSerializer(preference).data)
 
     @extend_schema(
@@ -240,11 +227,9 @@ class InboxReadApi(UserLanguageMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses={200: InboxItemSerializer})
     def post(self, request, *args, **kwargs):
-        try:
-            notification = services.mark_read(request.user, kwargs["pk"])
-        except Notification.DoesNotExist:
-            # Someone else's message does not exist for you.
-            return Response(status=status.HTTP_404_NOT_FOUND)
+        # Someone else's message does not exist for you.
+        get_object_or_404(selectors.inbox_of(request.user), pk=kwargs["pk"])
+        notification = services.mark_read(request.user, kwargs["pk"])
         return Response(InboxItemSerializer(notification).data)
 
 
@@ -304,8 +289,7 @@ class WebhookListApi(_WebhookAdminMixin, generics.ListAPIView):
         organisation = self.get_organisation()
         data = NewWebhookEndpointSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        endpoint = call_service(
-            webhooks.create_endpoint,
+        endpoint = webhooks.create_endpoint(
             organisation=organisation,
             actor=request.user,
             **data.validated_data,
@@ -366,7 +350,7 @@ class NotificationRetryApi(_CoordinatorMixin, generics.GenericAPIView):
     @extend_schema(request=None, responses={200: FailedNotificationSerializer})
     def post(self, request, *args, **kwargs):
         get_object_or_404(Notification, pk=kwargs["pk"])
-        notification = call_service(services.retry_notification, notification_id=kwargs["pk"])
+        notification = services.retry_notification(notification_id=kwargs["pk"])
         return Response(FailedNotificationSerializer(notification).data)
 
 
@@ -401,43 +385,5 @@ class WebhookDeliveryRetryApi(_CoordinatorMixin, generics.GenericAPIView):
     @extend_schema(request=None, responses={200: WebhookDeliverySerializer})
     def post(self, request, *args, **kwargs):
         get_object_or_404(WebhookDelivery, pk=kwargs["pk"])
-        delivery = call_service(webhooks.retry_delivery, delivery_id=kwargs["pk"])
+        delivery = webhooks.retry_delivery(delivery_id=kwargs["pk"])
         return Response(WebhookDeliverySerializer(delivery).data)
-
-
-urlpatterns = [
-    path(
-        "me/notification-preferences/",
-        PreferencesApi.as_view(),
-        name="notification-preferences",
-    ),
-    path("inbox/", InboxApi.as_view(), name="inbox"),
-    path("inbox/unread-count/", UnreadCountApi.as_view(), name="inbox-unread-count"),
-    path("inbox/read-all/", InboxReadAllApi.as_view(), name="inbox-read-all"),
-    path("inbox/<int:pk>/read/", InboxReadApi.as_view(), name="inbox-read"),
-    path(
-        "organisations/<int:pk>/webhooks/",
-        WebhookListApi.as_view(),
-        name="organisation-webhooks",
-    ),
-    path(
-        "organisations/<int:pk>/webhooks/<int:wid>/",
-        WebhookDetailApi.as_view(),
-        name="organisation-webhook-detail",
-    ),
-    path(
-        "organisations/<int:pk>/webhooks/<int:wid>/deliveries/",
-        WebhookDeliveryLogApi.as_view(),
-        name="organisation-webhook-deliveries",
-    ),
-    path("notifications/failed/", FailedNotificationListApi.as_view(), name="notifications-failed"),
-    path(
-        "notifications/<int:pk>/retry/", NotificationRetryApi.as_view(), name="notification-retry"
-    ),
-    path("webhook-deliveries/", WebhookDeliveryListApi.as_view(), name="webhook-deliveries"),
-    path(
-        "webhook-deliveries/<int:pk>/retry/",
-        WebhookDeliveryRetryApi.as_view(),
-        name="webhook-delivery-retry",
-    ),
-]

@@ -1,3 +1,6 @@
+"""Every endpoint of the API, one line each: from a URL to its class in one hop, and from the
+class (which names its serializers and the service it calls) to the behaviour in the next."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -6,13 +9,220 @@ from api import accounts, diagnostics, goods, housing, matches, notifications, v
 app_name = "api"
 
 urlpatterns = [
-    *accounts.urlpatterns,
-    *goods.urlpatterns,
-    *volunteers.urlpatterns,
-    *housing.urlpatterns,
-    *matches.urlpatterns,
-    *diagnostics.urlpatterns,
-    *notifications.urlpatterns,
+    # --- accounts and initiatives ---
+    path("auth/token/", accounts.TokenLoginApi.as_view(), name="token"),
+    path("auth/register/", accounts.RegisterApi.as_view(), name="register"),
+    path("organisations/", accounts.OrganisationListApi.as_view(), name="organisations"),
+    path(
+        "organisations/<int:pk>/memberships/",
+        accounts.MembershipListApi.as_view(),
+        name="organisation-memberships",
+    ),
+    path(
+        "organisations/<int:pk>/memberships/<int:mid>/approve/",
+        accounts.MembershipApproveApi.as_view(),
+        name="membership-approve",
+    ),
+    path(
+        "organisations/<int:pk>/memberships/<int:mid>/reject/",
+        accounts.MembershipRejectApi.as_view(),
+        name="membership-reject",
+    ),
+    path("users/<int:pk>/role/", accounts.UserRoleApi.as_view(), name="user-role"),
+    path("me/", accounts.MeApi.as_view(), name="me"),
+    path("me/export/", accounts.MeExportApi.as_view(), name="me-export"),
+    path("me/erase/", accounts.MeEraseApi.as_view(), name="me-erase"),
+    # --- goods ---
+    path("categories/", goods.CategoryListApi.as_view(), name="categories"),
+    path("goods-needs/", goods.GoodsNeedListCreateApi.as_view(), name="goods-needs"),
+    path("goods-needs/import/", goods.GoodsNeedImportApi.as_view(), name="goods-needs-import"),
+    path("goods-needs/map/", goods.GoodsNeedMapApi.as_view(), name="goods-needs-map"),
+    path("goods-needs/<int:pk>/", goods.GoodsNeedDetailApi.as_view(), name="goods-needs-detail"),
+    path(
+        "goods-needs/<int:pk>/withdraw/",
+        goods.GoodsNeedWithdrawApi.as_view(),
+        name="goods-needs-withdraw",
+    ),
+    path(
+        "goods-needs/<int:pk>/publish/",
+        goods.GoodsNeedPublishApi.as_view(),
+        name="goods-needs-publish",
+    ),
+    path("donation-offers/", goods.DonationOfferListCreateApi.as_view(), name="donation-offers"),
+    path("donation-offers/map/", goods.DonationOfferMapApi.as_view(), name="donation-offers-map"),
+    path(
+        "donation-offers/<int:pk>/",
+        goods.DonationOfferDetailApi.as_view(),
+        name="donation-offers-detail",
+    ),
+    path(
+        "donation-offers/<int:pk>/withdraw/",
+        goods.DonationOfferWithdrawApi.as_view(),
+        name="donation-offers-withdraw",
+    ),
+    path(
+        "donation-offers/<int:pk>/publish/",
+        goods.DonationOfferPublishApi.as_view(),
+        name="donation-offers-publish",
+    ),
+    # --- volunteers ---
+    path("skills/", volunteers.SkillListApi.as_view(), name="skills"),
+    path(
+        "volunteer-profiles/",
+        volunteers.VolunteerProfileListCreateApi.as_view(),
+        name="volunteer-profiles",
+    ),
+    path(
+        "volunteer-profiles/map/",
+        volunteers.VolunteerProfileMapApi.as_view(),
+        name="volunteer-profiles-map",
+    ),
+    path(
+        "volunteer-profiles/<int:pk>/",
+        volunteers.VolunteerProfileDetailApi.as_view(),
+        name="volunteer-profiles-detail",
+    ),
+    path(
+        "volunteer-profiles/<int:pk>/withdraw/",
+        volunteers.VolunteerProfileWithdrawApi.as_view(),
+        name="volunteer-profiles-withdraw",
+    ),
+    path(
+        "volunteer-profiles/<int:pk>/publish/",
+        volunteers.VolunteerProfilePublishApi.as_view(),
+        name="volunteer-profiles-publish",
+    ),
+    path(
+        "volunteer-needs/",
+        volunteers.VolunteerNeedListCreateApi.as_view(),
+        name="volunteer-needs",
+    ),
+    path(
+        "volunteer-needs/map/",
+        volunteers.VolunteerNeedMapApi.as_view(),
+        name="volunteer-needs-map",
+    ),
+    path(
+        "volunteer-needs/<int:pk>/",
+        volunteers.VolunteerNeedDetailApi.as_view(),
+        name="volunteer-needs-detail",
+    ),
+    path(
+        "volunteer-needs/<int:pk>/withdraw/",
+        volunteers.VolunteerNeedWithdrawApi.as_view(),
+        name="volunteer-needs-withdraw",
+    ),
+    path(
+        "volunteer-needs/<int:pk>/publish/",
+        volunteers.VolunteerNeedPublishApi.as_view(),
+        name="volunteer-needs-publish",
+    ),
+    # --- housing ---
+    path("housing-offers/", housing.HousingOfferListCreateApi.as_view(), name="housing-offers"),
+    path("housing-offers/map/", housing.HousingOfferMapApi.as_view(), name="housing-offers-map"),
+    path(
+        "housing-offers/<int:pk>/",
+        housing.HousingOfferDetailApi.as_view(),
+        name="housing-offers-detail",
+    ),
+    path(
+        "housing-offers/<int:pk>/withdraw/",
+        housing.HousingOfferWithdrawApi.as_view(),
+        name="housing-offers-withdraw",
+    ),
+    path(
+        "housing-offers/<int:pk>/publish/",
+        housing.HousingOfferPublishApi.as_view(),
+        name="housing-offers-publish",
+    ),
+    path("housing-needs/", housing.HousingNeedListCreateApi.as_view(), name="housing-needs"),
+    path("housing-needs/map/", housing.HousingNeedMapApi.as_view(), name="housing-needs-map"),
+    path(
+        "housing-needs/<int:pk>/",
+        housing.HousingNeedDetailApi.as_view(),
+        name="housing-needs-detail",
+    ),
+    path(
+        "housing-needs/<int:pk>/withdraw/",
+        housing.HousingNeedWithdrawApi.as_view(),
+        name="housing-needs-withdraw",
+    ),
+    path(
+        "housing-needs/<int:pk>/publish/",
+        housing.HousingNeedPublishApi.as_view(),
+        name="housing-needs-publish",
+    ),
+    # --- matches and their workflow ---
+    path("handovers/", matches.HandoverListApi.as_view(), name="handovers"),
+    path("matches/", matches.MatchListApi.as_view(), name="matches"),
+    path("matches/<int:pk>/", matches.MatchDetailApi.as_view(), name="match-detail"),
+    path("matches/<int:pk>/approve/", matches.MatchApproveApi.as_view(), name="match-approve"),
+    path("matches/<int:pk>/reject/", matches.MatchRejectApi.as_view(), name="match-reject"),
+    path("matches/<int:pk>/accept/", matches.MatchAcceptApi.as_view(), name="match-accept"),
+    path("matches/<int:pk>/decline/", matches.MatchDeclineApi.as_view(), name="match-decline"),
+    path("matches/<int:pk>/fulfil/", matches.MatchFulfilApi.as_view(), name="match-fulfil"),
+    path(
+        "matches/<int:pk>/not-happened/",
+        matches.MatchNotHappenedApi.as_view(),
+        name="match-not-happened",
+    ),
+    path("matches/<int:pk>/cancel/", matches.MatchCancelApi.as_view(), name="match-cancel"),
+    path("matches/<int:pk>/events/", matches.MatchEventListApi.as_view(), name="match-events"),
+    path(
+        "matches/<int:pk>/messages/", matches.MatchMessageListApi.as_view(), name="match-messages"
+    ),
+    path("diagnostics/", diagnostics.DiagnosticsListApi.as_view(), name="diagnostics"),
+    path(
+        "diagnostics/<str:kind>/<int:pk>/",
+        diagnostics.DiagnosticsDetailApi.as_view(),
+        name="diagnostics-detail",
+    ),
+    # --- notifications ---
+    path(
+        "me/notification-preferences/",
+        notifications.PreferencesApi.as_view(),
+        name="notification-preferences",
+    ),
+    path("inbox/", notifications.InboxApi.as_view(), name="inbox"),
+    path("inbox/unread-count/", notifications.UnreadCountApi.as_view(), name="inbox-unread-count"),
+    path("inbox/read-all/", notifications.InboxReadAllApi.as_view(), name="inbox-read-all"),
+    path("inbox/<int:pk>/read/", notifications.InboxReadApi.as_view(), name="inbox-read"),
+    path(
+        "organisations/<int:pk>/webhooks/",
+        notifications.WebhookListApi.as_view(),
+        name="organisation-webhooks",
+    ),
+    path(
+        "organisations/<int:pk>/webhooks/<int:wid>/",
+        notifications.WebhookDetailApi.as_view(),
+        name="organisation-webhook-detail",
+    ),
+    path(
+        "organisations/<int:pk>/webhooks/<int:wid>/deliveries/",
+        notifications.WebhookDeliveryLogApi.as_view(),
+        name="organisation-webhook-deliveries",
+    ),
+    path(
+        "notifications/failed/",
+        notifications.FailedNotificationListApi.as_view(),
+        name="notifications-failed",
+    ),
+    path(
+        "notifications/<int:pk>/retry/",
+        notifications.NotificationRetryApi.as_view(),
+        name="notification-retry",
+    ),
+    path(
+        "webhook-deliveries/",
+        notifications.WebhookDeliveryListApi.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhook-deliveries/<int:pk>/retry/",
+        notifications.WebhookDeliveryRetryApi.as_view(),
+        name="webhook-delivery-retry",
+    ),
+    # --- documentation ---
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,14 +1,14 @@
 """Volunteers: the skill list, volunteer profiles and volunteer needs."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
-from accounts.models import Organisation
 from api import common
+from lifecycle import services as lifecycle_services
 from volunteers import selectors, services
 from volunteers.languages import LanguageLevel
 from volunteers.models import (
@@ -320,7 +320,9 @@ class SkillListApi(common.UserLanguageMixin, generics.ListAPIView):
         return selectors.skills()
 
 
-class _VolunteerProfileApi:
+class VolunteerProfileApi(common.RecordApi):
+    """The volunteer profiles a user may see and change."""
+
     model = VolunteerProfile
     serializer_class = VolunteerProfileSerializer
     filterset_class = VolunteerProfileFilterSet
@@ -328,22 +330,18 @@ class _VolunteerProfileApi:
     prefetch_related = ("skills", "availability", "away_periods")
 
 
-class _VolunteerNeedApi:
+class VolunteerNeedApi(common.RecordApi):
+    """The volunteer needs a user may see and change."""
+
     model = VolunteerNeed
     serializer_class = VolunteerNeedSerializer
     filterset_class = VolunteerNeedFilterSet
     select_related = ("organisation", "created_by")
     prefetch_related = ("required_skills", "shifts")
 
-    def prepare(self, fields: dict) -> dict:
-        if "organisation" in fields:
-            fields["organisation"] = get_object_or_404(Organisation, pk=fields["organisation"])
-        return fields
 
-
-class VolunteerProfileListCreateApi(_VolunteerProfileApi, common.RecordListCreateApi):
-    input_serializer_class = VolunteerProfileInputSerializer
-    create_service = services.create_volunteer_profile
+class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):
+    """GET: the volunteer profiles you may see, filtered and paginated. POST: offer your time."""
 
     @extend_schema(
         request=VolunteerProfileInputSerializer,
@@ -353,12 +351,14 @@ class VolunteerProfileListCreateApi(_VolunteerProfileApi, common.RecordListCreat
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = self.parse(VolunteerProfileInputSerializer)
+        record = services.create_volunteer_profile(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class VolunteerNeedListCreateApi(_VolunteerNeedApi, common.RecordListCreateApi):
-    input_serializer_class = VolunteerNeedInputSerializer
-    create_service = services.create_volunteer_need
+class VolunteerNeedListCreateApi(VolunteerNeedApi, generics.ListAPIView):
+    """GET: the volunteer needs you may see, filtered and paginated. POST: ask for help with
+    one or more shifts."""
 
     @extend_schema(
         request=VolunteerNeedInputSerializer,
@@ -366,12 +366,16 @@ class VolunteerNeedListCreateApi(_VolunteerNeedApi, common.RecordListCreateApi):
         examples=[OpenApiExample("An interpreter", value=NEED_EXAMPLE, request_only=True)],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        fields = common.with_organisation(self.parse(VolunteerNeedInputSerializer))
+        record = services.create_volunteer_need(user=request.user, **fields)
+        return self.respond(record, status.HTTP_201_CREATED)
 
 
-class VolunteerProfileDetailApi(_VolunteerProfileApi, common.RecordDetailApi):
-    update_serializer_class = VolunteerProfileUpdateSerializer
-    update_service = services.update_volunteer_profile
+class VolunteerProfileDetailApi(VolunteerProfileApi):
+    """GET one volunteer profile; PATCH changes what is given (the volunteer only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=VolunteerProfileUpdateSerializer,
@@ -384,12 +388,17 @@ class VolunteerProfileDetailApi(_VolunteerProfileApi, common.RecordDetailApi):
         ],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(VolunteerProfileUpdateSerializer, partial=True)
+        record = services.update_volunteer_profile(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class VolunteerNeedDetailApi(_VolunteerNeedApi, common.RecordDetailApi):
-    update_serializer_class = VolunteerNeedUpdateSerializer
-    update_service = services.update_volunteer_need
+class VolunteerNeedDetailApi(VolunteerNeedApi):
+    """GET one volunteer need; PATCH changes what is given (its initiative only)."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_visible_object()).data)
 
     @extend_schema(
         request=VolunteerNeedUpdateSerializer,
@@ -397,43 +406,59 @@ class VolunteerNeedDetailApi(_VolunteerNeedApi, common.RecordDetailApi):
         examples=[OpenApiExample("Also Arabic", value={"languages": ["uk", "ru", "ar"]})],
     )
     def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
+        record = self.get_managed_object()
+        fields = self.parse(VolunteerNeedUpdateSerializer, partial=True)
+        record = services.update_volunteer_need(record=record, user=request.user, **fields)
+        return self.respond(record)
 
 
-class VolunteerProfileMapApi(_VolunteerProfileApi, common.RecordGeoJsonApi):
+class VolunteerProfileWithdrawApi(VolunteerProfileApi):
+    """Withdraw a volunteer profile: it is no longer matched and its live matches are
+    cancelled."""
+
+    @extend_schema(request=None, responses={200: VolunteerProfileSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class VolunteerProfilePublishApi(VolunteerProfileApi):
+    """Publish a draft volunteer profile: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: VolunteerProfileSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class VolunteerNeedWithdrawApi(VolunteerNeedApi):
+    """Withdraw a volunteer need: it is no longer matched and its live matches are
+    cancelled."""
+
+    @extend_schema(request=None, responses={200: VolunteerNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.withdraw(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class VolunteerNeedPublishApi(VolunteerNeedApi):
+    """Publish a draft volunteer need: it becomes open and is matched."""
+
+    @extend_schema(request=None, responses={200: VolunteerNeedSerializer})
+    def post(self, request, *args, **kwargs):
+        record = lifecycle_services.publish(self.get_managed_object(), actor=request.user)
+        return self.respond(record)
+
+
+class VolunteerProfileMapApi(VolunteerProfileApi, common.RecordMapApi):
+    """The volunteer profiles you may see, as map features at their approximate points."""
+
     serializer_class = VolunteerProfileGeoSerializer
     prefetch_related = ()
 
 
-class VolunteerNeedMapApi(_VolunteerNeedApi, common.RecordGeoJsonApi):
+class VolunteerNeedMapApi(VolunteerNeedApi, common.RecordMapApi):
+    """The volunteer needs you may see, as map features at their approximate points."""
+
     serializer_class = VolunteerNeedGeoSerializer
     prefetch_related = ()
-
-
-VolunteerProfileWithdrawApi, VolunteerProfilePublishApi = common.transition_views(
-    _VolunteerProfileApi
-)
-VolunteerNeedWithdrawApi, VolunteerNeedPublishApi = common.transition_views(_VolunteerNeedApi)
-
-
-urlpatterns = [
-    common.path("skills/", SkillListApi.as_view(), name="skills"),
-    *common.record_urls(
-        "volunteer-profiles",
-        "volunteer-profiles",
-        listing=VolunteerProfileListCreateApi,
-        detail=VolunteerProfileDetailApi,
-        withdraw=VolunteerProfileWithdrawApi,
-        publish=VolunteerProfilePublishApi,
-        geojson=VolunteerProfileMapApi,
-    ),
-    *common.record_urls(
-        "volunteer-needs",
-        "volunteer-needs",
-        listing=VolunteerNeedListCreateApi,
-        detail=VolunteerNeedDetailApi,
-        withdraw=VolunteerNeedWithdrawApi,
-        publish=VolunteerNeedPublishApi,
-        geojson=VolunteerNeedMapApi,
-    ),
-]

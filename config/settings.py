@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "matching",
     "notifications",
     "workers",
+    "privacy",
+    "demo",
     "api",
     "web",
 ]
@@ -157,6 +159,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="20/min"),
         "writes": env("THROTTLE_WRITES", default="120/min"),
@@ -303,7 +306,7 @@ WORKFLOW_TASK_INTERVAL_SECONDS = env.int("WORKFLOW_TASK_INTERVAL_SECONDS", defau
 # --- Privacy ---------------------------------------------------------------------------------
 # Closed needs and offers (fulfilled, expired, withdrawn) keep their address, description and
 # exact point this many days after closing, for questions about the handover; then a daily
-# task removes them (lifecycle.services.scrub_closed_before).
+# task removes them (privacy.services.scrub_closed_before).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
 PRIVACY_TASK_INTERVAL_SECONDS = 24 * 60 * 60
 
@@ -328,12 +331,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
     "advance-matches": {
-        "task": "workers.tasks.advance_matches",
+        "task": "matching.tasks.advance_matches",
         "schedule": WORKFLOW_TASK_INTERVAL_SECONDS,
         "options": {"expires": WORKFLOW_TASK_INTERVAL_SECONDS},
     },
     "check-offers-still-available": {
-        "task": "workers.tasks.check_offers_still_available",
+        "task": "matching.tasks.check_offers_still_available",
         "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
         "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
     },
@@ -344,12 +347,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 6 * 60 * 60},
     },
     "expire-due": {
-        "task": "workers.tasks.expire_due",
+        "task": "lifecycle.tasks.expire_due",
         "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
         "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
     },
     "apply-retention": {
-        "task": "workers.tasks.apply_retention",
+        "task": "privacy.tasks.apply_retention",
         "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
         "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
     },

@@ -3,32 +3,31 @@
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import initiative_to_post_for
+from base.errors import ApplicationError
 from donations.models import (
     EARLIEST_DATE,
     Category,
     DonationOffer,
     GoodsNeed,
     PickupWindow,
-    Status,
 )
-from lifecycle.services import save_new, update_record
+from lifecycle.services import FieldErrors, create_record, update_record
 
 
 def _check_attributes(category: Category, attributes: dict) -> dict:
     """The attributes if they belong to the category and take allowed values, with each value
     in the spelling of the taxonomy ("m" becomes "M"); else a field error on "attributes"."""
     if not isinstance(attributes, dict):
-        raise ValidationError({"attributes": _("Attributes must be an object.")})
+        raise ApplicationError({"attributes": _("Attributes must be an object.")})
     unknown = sorted(set(attributes) - set(category.attributes))
     if unknown:
-        raise ValidationError(
+        raise ApplicationError(
             {
                 "attributes": _("Not an attribute of %(category)s: %(names)s.")
                 % {"category": category.slug, "names": ", ".join(unknown)}
@@ -61,7 +60,7 @@ def _check_attributes(category: Category, attributes: dict) -> dict:
             continue
         cleaned[name] = spelled
     if errors:
-        raise ValidationError({"attributes": errors})
+        raise ApplicationError({"attributes": errors})
     return cleaned
 
 
@@ -82,7 +81,7 @@ def _clean_pickup_windows(
     """
     windows = list(windows)
     if len(windows) > MAX_PICKUP_WINDOWS:
-        raise ValidationError(
+        raise ApplicationError(
             {
                 "pickup_windows": _("Give at most %(limit)s pickup windows.")
                 % {"limit": MAX_PICKUP_WINDOWS}
@@ -105,7 +104,7 @@ def _clean_pickup_windows(
         else:
             cleaned.append((start, end))
     if errors:
-        raise ValidationError({"pickup_windows": errors})
+        raise ApplicationError({"pickup_windows": errors})
     return cleaned
 
 
@@ -118,6 +117,12 @@ def _replace_pickup_windows(offer: DonationOffer, windows: list[tuple[datetime, 
     PickupWindow.objects.bulk_create(
         PickupWindow(offer=offer, start=start, end=end) for start, end in windows
     )
+
+
+def _check_deadline(deadline: date | None) -> None:
+    """A need's deadline may not lie in the past (in Berlin's calendar), whoever sets it."""
+    if deadline is not None and deadline < timezone.localdate():
+        raise ApplicationError({"deadline": _("The deadline lies in the past.")})
 
 
 @transaction.atomic
@@ -137,23 +142,26 @@ def create_goods_need(
     longitude: float | None = None,
     draft: bool = False,
 ) -> GoodsNeed:
-    organisation = initiative_to_post_for(user, organisation)
-    attributes = _check_attributes(category, attributes or {})
+    errors = FieldErrors()
+    organisation = errors.check(initiative_to_post_for, user, organisation)
+    attributes = errors.check(_check_attributes, category, attributes or {})
+    errors.check(_check_deadline, deadline)
     need = GoodsNeed(
         organisation=organisation,
         created_by=user,
         title=title,
         description=description,
         category=category,
-        attributes=attributes,
+        attributes=attributes or {},
         quantity=quantity,
         quantity_open=quantity,
         deadline=deadline,
         max_distance_km=max_distance_km,
         address=address,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
-    return _save_new(need, user, latitude, longitude)
+    return create_record(
+        need, user=user, draft=draft, latitude=latitude, longitude=longitude, errors=errors
+    )
 
 
 @transaction.atomic
@@ -175,31 +183,30 @@ def create_donation_offer(
 ) -> DonationOffer:
     """An offer of goods; `pickup_windows` ([{"start": …, "end": …}]) say when the donor can
     hand them over (none: any time by arrangement)."""
-    attributes = _check_attributes(category, attributes or {})
-    windows = _clean_pickup_windows(pickup_windows)
+    errors = FieldErrors()
+    attributes = errors.check(_check_attributes, category, attributes or {})
+    windows = errors.check(_clean_pickup_windows, pickup_windows) or []
     offer = DonationOffer(
         donor=user,
         title=title,
         description=description,
         category=category,
-        attributes=attributes,
+        attributes=attributes or {},
         condition=condition,
         quantity=quantity,
         quantity_open=quantity,
         delivery_radius_km=delivery_radius_km,
         address=address,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
-    offer = _save_new(offer, user, latitude, longitude)
-    _replace_pickup_windows(offer, windows)
-    return offer
-
-
-def _save_new(record, user: User, latitude: float | None, longitude: float | None):
-    save_new(record, user=user, latitude=latitude, longitude=longitude)
-    if record.status == Status.OPEN:
-        record.request_matching()
-    return record
+    return create_record(
+        offer,
+        user=user,
+        draft=draft,
+        latitude=latitude,
+        longitude=longitude,
+        errors=errors,
+        related=lambda saved: _replace_pickup_windows(saved, windows),
+    )
 
 
 def _adjust_goods(record: GoodsNeed | DonationOffer, changes: dict) -> None:
@@ -207,11 +214,13 @@ def _adjust_goods(record: GoodsNeed | DonationOffer, changes: dict) -> None:
     changes: the open quantity moves by the same amount, and cannot drop below zero."""
     if "attributes" in changes or "category" in changes:
         record.attributes = _check_attributes(record.category, record.attributes)
+    if "deadline" in changes and isinstance(record, GoodsNeed):
+        _check_deadline(record.deadline)
     if "quantity" in changes:
         previous = type(record).objects.values_list("quantity", "quantity_open").get(pk=record.pk)
         reserved = previous[0] - previous[1]
         if record.quantity < reserved:
-            raise ValidationError(
+            raise ApplicationError(
                 {
                     "quantity": _(
                         "%(reserved)s are already promised in matches; the quantity cannot be"

@@ -6,11 +6,10 @@ from django.db import transaction
 from geo.models import GeocodeStatus
 from geo.providers import geocode_remote
 from geo.services import apply_refinement
+from geo.signals import location_not_found, location_refined
 
 
 def refine(model_label: str, record_id: int) -> str:
-    from notifications.services import notify_geocoding_failed
-
     model = apps.get_model(model_label)
     record = model.objects.filter(pk=record_id).first()
     if record is None or record.geocode_status != GeocodeStatus.PENDING_REFINEMENT:
@@ -28,8 +27,8 @@ def refine(model_label: str, record_id: int) -> str:
         found = apply_refinement(record, result)
         record.save()
         if found:
-            record.request_matching()
+            location_refined.send(sender=model, record=record)
             return "refined"
         # The record stays unmatched until its owner corrects the address or moves the pin.
-        notify_geocoding_failed(record, record.owner())
+        location_not_found.send(sender=model, record=record)
         return "not-found"

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from base.errors import ApplicationError
 from geo import providers
 from geo.gazetteer import get_gazetteer
 from geo.models import GeocodeStatus, PlacedModel, Precision
@@ -49,12 +49,12 @@ def place_address(
 ) -> Placement:
     """Place an address with the gazetteer; a pin (latitude/longitude) set by the user wins.
 
-    Raises ValidationError keyed by field when the address cannot be placed at all.
+    Raises ApplicationError keyed by field when the address cannot be placed at all.
     """
     address = (address or "").strip()
     found = get_gazetteer().geocode(address) if address else None
     if found is None:
-        raise ValidationError(
+        raise ApplicationError(
             {
                 "address": _(
                     "We could not find this place. Please give a German postal code "

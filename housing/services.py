@@ -3,17 +3,15 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import initiative_to_post_for
-from geo.services import apply_placement, place_address
+from base.errors import ApplicationError
 from housing.models import EARLIEST_DATE, HousingNeed, HousingOffer
-from lifecycle.services import update_record
-from lifecycle.states import Status
+from lifecycle.services import FieldErrors, create_record, update_record
 
 # A date this far back is almost certainly a typo (a wrong year), not "as soon as possible".
 PAST_TOLERANCE = timedelta(days=92)
@@ -41,42 +39,11 @@ def _check_dates(record: HousingOffer | HousingNeed, names: set[str], today: dat
                 " or give today's date if the move can happen at once."
             )
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
 
 
 OFFER_DATES = {"available_from", "available_until"}
 NEED_DATES = {"move_in_date"}
-
-
-PLACEMENT_FIELDS = ("point", "approx_point", "precision")
-
-
-def _save_new(record, user: User, latitude: float | None, longitude: float | None, dates):
-    """Validate everything at once, so one answer names every field that needs a fix."""
-    errors: dict = {}
-    exclude: tuple[str, ...] = ()
-    try:
-        apply_placement(record, place_address(record.address, latitude, longitude))
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-        exclude = PLACEMENT_FIELDS  # unplaced: their "required" would only repeat the address
-    for check in (
-        lambda: _check_dates(record, dates, timezone.localdate()),
-        lambda: record.full_clean(exclude=exclude),
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
-    # A draft waits for publish(), which flags it; until then no engine should look at it.
-    record.needs_matching = record.status == Status.OPEN
-    record._history_user = user
-    record.save()
-    if record.status == Status.OPEN:
-        record.request_matching()
-    return record
 
 
 @transaction.atomic
@@ -120,9 +87,8 @@ def create_housing_offer(
         available_from=available_from,
         available_until=available_until,
         min_stay_months=min_stay_months,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
-    return _save_new(offer, user, latitude, longitude, OFFER_DATES)
+    return _create(offer, user, latitude, longitude, OFFER_DATES, draft, FieldErrors())
 
 
 @transaction.atomic
@@ -147,10 +113,15 @@ def create_housing_need(
     draft: bool = False,
 ) -> HousingNeed:
     """Only active members of an initiative post households, for their initiative."""
+    errors = FieldErrors()
+    organisation = errors.check(
+        initiative_to_post_for,
+        user,
+        organisation,
+        refusal=_("Only members of an initiative can post a household."),
+    )
     need = HousingNeed(
-        organisation=initiative_to_post_for(
-            user, organisation, refusal=_("Only members of an initiative can post a household.")
-        ),
+        organisation=organisation,
         created_by=user,
         title=title,
         description=description,
@@ -164,9 +135,15 @@ def create_housing_need(
         max_distance_km=max_distance_km,
         min_stay_months=min_stay_months,
         household_notes=household_notes,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
-    return _save_new(need, user, latitude, longitude, NEED_DATES)
+    return _create(need, user, latitude, longitude, NEED_DATES, draft, errors)
+
+
+def _create(record, user, latitude, longitude, dates, draft, errors: FieldErrors):
+    errors.check(_check_dates, record, dates, timezone.localdate())
+    return create_record(
+        record, user=user, draft=draft, latitude=latitude, longitude=longitude, errors=errors
+    )
 
 
 def _adjuster(dates: set[str]):

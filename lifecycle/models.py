@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lifecycle.signals import matching_requested
 from lifecycle.states import Status
 
 # Fields that hold personal data and are therefore kept out of the change history: the
@@ -68,9 +69,14 @@ class LifecycleModel(models.Model):
         return self.created_by
 
     def request_matching(self) -> None:
-        from lifecycle.services import request_matching
+        """Flag the record for matching and tell whoever matches it (after commit).
 
-        request_matching(self)
+        The flag is the source of truth; the task that follows is only a fast path (the sweep
+        finds flagged records whose message was lost).
+        """
+        type(self).objects.filter(pk=self.pk).update(needs_matching=True)
+        self.needs_matching = True
+        matching_requested.send(sender=type(self), record=self)
 
     def contact_details(self) -> dict:
         """How to reach whoever answers for the record (shown only to those entitled)."""

@@ -1,7 +1,8 @@
-"""Moves along the lifecycle, expiry by date, and removal of personal data from records."""
+"""The one way every need and offer is created, changed and moved along its lifecycle."""
 
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -9,10 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.errors import ApplicationError, collect
+from geo.services import apply_placement, place_address
 from lifecycle.models import LifecycleModel
+from lifecycle.signals import record_closed
 from lifecycle.states import CLOSED_STATUSES, MATCHABLE_STATUSES, Status, can_transition
 
-SCRUBBED_TITLE = "—"
+PLACE_FIELDS = ("address", "latitude", "longitude")
+# Set by placing the address; when it cannot be placed, their "required" would only repeat it.
+PLACEMENT_FIELDS = ("point", "approx_point", "precision")
 
 
 def lifecycle_models() -> list[type[LifecycleModel]]:
@@ -20,11 +26,76 @@ def lifecycle_models() -> list[type[LifecycleModel]]:
     return [m for m in apps.get_models() if issubclass(m, LifecycleModel) and not m._meta.abstract]
 
 
+class FieldErrors:
+    """Collects the field messages of every check, so that one answer names every field that
+    needs a fix instead of the first one only."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationError as error:
+            collect(self.errors, error)
+
+    def check(self, rule: Callable, *args, **kwargs):
+        """`rule(*args, **kwargs)`, or None after noting its messages."""
+        with self.checking():
+            return rule(*args, **kwargs)
+        return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ApplicationError(self.errors)
+
+
+def create_record(
+    record: LifecycleModel,
+    *,
+    user,
+    draft: bool = False,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    errors: FieldErrors | None = None,
+    related: Callable[[LifecycleModel], None] | None = None,
+) -> LifecycleModel:
+    """Create a need or an offer of any kind: place it by its address (or the pin), validate
+    it, save it as the user's first history entry, write its related rows and ask for matching.
+
+    `errors` carries what the kind's own checks found already; every problem is answered at
+    once, and nothing is written unless there is none. A draft is not flagged for matching:
+    publishing it does that. The caller runs this in its transaction.
+    """
+    errors = errors or FieldErrors()
+    exclude: list[str] = []
+    with errors.checking():
+        apply_placement(record, place_address(record.address, latitude, longitude))
+    if "address" in errors.errors:
+        exclude += PLACEMENT_FIELDS
+    # A field a check refused already is not checked again (its message would only repeat).
+    exclude += [name for name in errors.errors if name != "address"]
+    with errors.checking():
+        record.full_clean(exclude=exclude)
+    errors.raise_if_any()
+    record.status = Status.DRAFT if draft else Status.OPEN
+    record.needs_matching = not draft
+    record._history_user = user
+    record.save()
+    if related is not None:
+        related(record)
+    if not draft:
+        record.request_matching()
+    return record
+
+
 def transition(record: LifecycleModel, target: str, *, actor=None, reason: str = ""):
     """Move a record to `target` under a row lock, or explain in a field error why not.
 
     Moving to the state the record is already in is a quiet no-op, so a retried request or
-    task changes nothing.
+    task changes nothing. A record that closes gives back whatever is promised on it (the
+    layers above listen to `record_closed`).
     """
     model = type(record)
     with transaction.atomic():
@@ -32,7 +103,7 @@ def transition(record: LifecycleModel, target: str, *, actor=None, reason: str =
         if locked.status == target:
             return locked
         if not can_transition(locked.status, target):
-            raise ValidationError(
+            raise ApplicationError(
                 {
                     "status": _("A record that is %(current)s cannot become %(target)s.")
                     % {
@@ -54,34 +125,19 @@ def transition(record: LifecycleModel, target: str, *, actor=None, reason: str =
         locked._change_reason = reason[:100]
         locked.save(update_fields=fields)
         if target in CLOSED_STATUSES:
-            from matching.services import release_matches_of
-
-            release_matches_of(locked, actor=actor, reason=reason or target)
+            record_closed.send(
+                sender=model, record=locked, actor=actor, reason=reason or str(target)
+            )
         elif target == Status.OPEN:
             locked.request_matching()
         return locked
 
 
-def request_matching(record: LifecycleModel) -> None:
-    """Mark the record for matching and enqueue its work once the transaction commits.
-
-    The flag is the source of truth; the task message is only a fast path (the sweep finds
-    flagged records whose message was lost). A street address still waiting for the remote
-    geocoder is refined first; the refinement asks for matching again when it is done.
-    """
-    from geo.models import GeocodeStatus
-    from workers import tasks
-
-    model = type(record)
-    model.objects.filter(pk=record.pk).update(needs_matching=True)
-    record.needs_matching = True
-    label, pk = record._meta.label_lower, record.pk
-    if getattr(record, "geocode_status", None) == GeocodeStatus.PENDING_REFINEMENT:
-        transaction.on_commit(lambda: tasks.refine_location.delay(label, pk))
-    else:
-        from matching.scheduling import schedule_record
-
-        schedule_record(record)
+def status_after(record: LifecycleModel, *, holds: bool) -> None:
+    """Open or partly matched, as whether matches hold part of it (unsaved; the caller holds
+    the row lock and saves)."""
+    if record.status in MATCHABLE_STATUSES:
+        record.status = Status.PARTLY_MATCHED if holds else Status.OPEN
 
 
 def withdraw(record: LifecycleModel, *, actor, reason: str = "") -> LifecycleModel:
@@ -108,54 +164,6 @@ def expire_due(today: date | None = None) -> int:
     return expired
 
 
-def scrub_personal_data(record: LifecycleModel) -> None:
-    """Remove the personal data of one record, in its live row and in its history.
-
-    What stays is what statistics need: kind, category, quantities, district, status, dates.
-    The exact point collapses onto the public grid point.
-    """
-    from geo.models import GeocodeCacheEntry
-
-    model = type(record)
-    values = record.scrubbed_values()
-    if record.address:
-        GeocodeCacheEntry.objects.filter(query__iexact=record.address.strip()).delete()
-    model.objects.filter(pk=record.pk).update(**values, scrubbed_at=timezone.now())
-    history_fields = {f.name for f in model.history.model._meta.fields}
-    history_values = {k: v for k, v in values.items() if k in history_fields}
-    if history_values:
-        model.history.filter(id=record.pk).update(**history_values)
-    record.scrub_related()
-
-
-def scrub_closed_before(cutoff: datetime) -> int:
-    """Retention: closed records older than the cutoff lose their personal data."""
-    scrubbed = 0
-    for model in lifecycle_models():
-        stale = model.objects.filter(
-            status__in=CLOSED_STATUSES, closed_at__lt=cutoff, scrubbed_at__isnull=True
-        )
-        for record in stale.iterator():
-            scrub_personal_data(record)
-            scrubbed += 1
-    return scrubbed
-
-
-PLACE_FIELDS = ("address", "latitude", "longitude")
-
-
-def save_new(record: LifecycleModel, *, user, latitude=None, longitude=None) -> LifecycleModel:
-    """Place a new record by its address (or the pin), validate it and save it as the user's
-    first history entry. The caller asks for matching once related rows are written."""
-    from geo.services import apply_placement, place_address
-
-    apply_placement(record, place_address(record.address, latitude, longitude))
-    record.full_clean()
-    record._history_user = user
-    record.save()
-    return record
-
-
 @transaction.atomic
 def update_record(
     record: LifecycleModel,
@@ -170,12 +178,10 @@ def update_record(
     lets a kind check or derive fields from the changes (e.g. the open quantity) before the
     record is validated. A changed record that can be matched is matched again.
     """
-    from geo.services import apply_placement, place_address
-
     model = type(record)
     locked = model.objects.select_for_update(of=("self",)).get(pk=record.pk)
     if locked.status in CLOSED_STATUSES:
-        raise ValidationError(
+        raise ApplicationError(
             {
                 "status": _("This record is %(status)s and can no longer be changed.")
                 % {"status": Status(locked.status).label}
@@ -183,19 +189,27 @@ def update_record(
         )
     changes = dict(changes)
     place = {name: changes.pop(name) for name in PLACE_FIELDS if name in changes}
+    errors = FieldErrors()
+    if ("latitude" in place or "longitude" in place) and "address" not in place:
+        # A pin is where the address is; moved alone it would disagree with it.
+        raise ApplicationError({"address": _("Give the address together with the pin.")})
     if place:
         address = place.get("address", locked.address)
         locked.address = address
-        apply_placement(
-            locked, place_address(address, place.get("latitude"), place.get("longitude"))
-        )
+        with errors.checking():
+            apply_placement(
+                locked, place_address(address, place.get("latitude"), place.get("longitude"))
+            )
     relations = {k: v for k, v in changes.items() if _is_many_to_many(model, k)}
     for name, value in changes.items():
         if name not in relations:
             setattr(locked, name, value)
     if adjust is not None:
-        adjust(locked, changes)
-    locked.full_clean()
+        errors.check(adjust, locked, changes)
+    errors.raise_if_any()
+    with errors.checking():
+        locked.full_clean()
+    errors.raise_if_any()
     locked._history_user = user
     locked.save()
     for name, value in relations.items():

@@ -1,8 +1,32 @@
+"""The Django admin of matches, for every kind: the list names both sides, the change page
+shows them (and the shift, for volunteers) read-only with a map of each.
+
+The sides are read through `Match.need` and `Match.offer`, which know every kind; the
+relations they follow are joined in the list's one query.
+"""
+
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms import OSMWidget
 
 from matching.models import Match, MatchEvent
+
+# The Match's side relations: never edited here (that would bypass the capacity they hold),
+# shown read-only through `need_title`, `offer_title` and `shift` instead.
+SIDE_FIELDS = (
+    "goods_need",
+    "donation_offer",
+    "shift",
+    "volunteer",
+    "housing_need",
+    "housing_offer",
+)
+
+
+def _label(record) -> str:
+    """A side by its title; a volunteer's profile has none and names its user instead."""
+    title = getattr(record, "title", "")
+    return title or str(record)
 
 
 class MatchEventInline(admin.TabularInline):
@@ -16,6 +40,7 @@ class MatchEventInline(admin.TabularInline):
 class MatchAdmin(GISModelAdmin):
     list_display = (
         "id",
+        "kind",
         "state",
         "quantity",
         "need_title",
@@ -25,10 +50,20 @@ class MatchAdmin(GISModelAdmin):
         "created_at",
     )
     list_filter = ("state", "kind")
-    list_select_related = ("goods_need", "donation_offer")
-    readonly_fields = (
+    list_select_related = (
         "goods_need",
         "donation_offer",
+        "shift__need",
+        "volunteer",
+        "housing_need",
+        "housing_offer",
+    )
+    exclude = SIDE_FIELDS
+    readonly_fields = (
+        "kind",
+        "need_title",
+        "offer_title",
+        "shift",
         "quantity",
         "distance_m",
         "score",
@@ -38,15 +73,16 @@ class MatchAdmin(GISModelAdmin):
         "created_at",
         "updated_at",
     )
+    raw_id_fields = ("created_by",)
     inlines = [MatchEventInline]
 
     @admin.display(description="need")
     def need_title(self, obj: Match) -> str:
-        return obj.goods_need.title
+        return _label(obj.need)
 
     @admin.display(description="offer")
     def offer_title(self, obj: Match) -> str:
-        return obj.donation_offer.title
+        return _label(obj.offer)
 
     @admin.display(description="km")
     def distance_km(self, obj: Match) -> float:
@@ -54,11 +90,11 @@ class MatchAdmin(GISModelAdmin):
 
     @admin.display(description="need (map)")
     def need_map(self, obj: Match):
-        return self._map(obj.goods_need)
+        return self._map(obj.need)
 
     @admin.display(description="offer (map)")
     def offer_map(self, obj: Match):
-        return self._map(obj.donation_offer)
+        return self._map(obj.offer)
 
     @property
     def media(self):

@@ -33,10 +33,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from donations.selectors import descendant_ids
 from geo.models import PLACED_STATUSES
 from lifecycle.states import MATCHABLE_STATUSES
 from matching.core import types as core
-from matching.models import LIVE_STATE_VALUES
+from matching.models import LIVE_STATE_VALUES, Match
 
 # --- the predicate of the partial indexes, as SQL ------------------------------------------
 
@@ -108,8 +109,6 @@ def goods_need_record(
     descendants (one small query).
     """
     if accepted_category_ids is None:
-        from donations.selectors import descendant_ids
-
         accepted_category_ids = descendant_ids(need.category_id)
     return core.GoodsNeed(
         id=need.id,
@@ -182,8 +181,6 @@ def volunteer_record(
     if away is None:
         away = profile.away_periods.values_list("start", "end")
     if booked is None:
-        from matching.models import Match
-
         booked = Match.objects.filter(
             volunteer_id=profile.id, state__in=LIVE_STATE_VALUES, shift__isnull=False
         ).values_list("shift__start", "shift__end")

@@ -191,6 +191,11 @@ class Match(models.Model):
         return self.donation_offer if self.kind == self.Kind.GOODS else self.housing_offer
 
 
+# The longest reason a coordinator or a side may give for a step (a rejection, a "no", a
+# cancellation, a handover); every form and service takes the limit from here.
+REASON_MAX_LENGTH = 300
+
+
 class MatchEvent(models.Model):
     """History of a match: who moved it from which state to which, when and why."""
 
@@ -200,7 +205,7 @@ class MatchEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -279,7 +284,7 @@ class Handover(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=REASON_MAX_LENGTH)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from accounts.models import Membership, User
 from matching.kinds import kind_of
 from matching.links import OFFER_ACTIONS, issue_link
 from matching.models import ActionLink, Match, MatchState
+from matching.selectors import revealed_details
 from notifications.services import notify
 from notifications.webhooks import emit_webhook
 
@@ -247,3 +248,16 @@ def need_handed_over(need, handover) -> None:
         emit_webhook(
             organisation, "need.handed_over", payload, f"handover:{handover.pk}:{organisation.pk}"
         )
+
+
+def counterpart_context(notification) -> dict:
+    """Template context for rendering a notification: the other side's contact details and
+    exact address in "both said yes", as the match stands now (never stored in the row)."""
+    context = notification.context
+    if notification.template != "match_accepted" or not context.get("match_id"):
+        return {}
+    match = Match.objects.filter(pk=context["match_id"]).first()
+    side = context.get("side")
+    if match is None or side not in (NEED, OFFER):
+        return {"counterpart": None}
+    return {"counterpart": revealed_details(match, side)}

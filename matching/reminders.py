@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from lifecycle.states import MATCHABLE_STATUSES
 from matching import notices
+from matching.kinds import KINDS
 from matching.models import Match, MatchState
 from matching.services import end_match
+from matching.workflow import auto_approve, withdraw_offer
 
 ASKED_STATES = (MatchState.OFFERED, MatchState.ACCEPTED)
 
@@ -87,8 +89,6 @@ def ask_about_handovers(now: datetime) -> int:
 
 
 def advance_due(now: datetime | None = None) -> dict[str, int]:
-    from matching.workflow import auto_approve
-
     now = now or timezone.now()
     waiting = Match.objects.filter(state=MatchState.PROPOSED).values_list("pk", flat=True)
     return {
@@ -103,11 +103,7 @@ def advance_due(now: datetime | None = None) -> dict[str, int]:
 
 
 def _offer_models():
-    from donations.models import DonationOffer
-    from housing.models import HousingOffer
-    from volunteers.models import VolunteerProfile
-
-    return (DonationOffer, VolunteerProfile, HousingOffer)
+    return [info.offer_model for info in KINDS.values()]
 
 
 # An offer someone is being asked about right now is evidently still there.
@@ -136,8 +132,6 @@ def _ask(model, now: datetime) -> int:
 
 
 def _withdraw_unanswered(model, now: datetime) -> int:
-    from matching.workflow import withdraw_offer
-
     overdue = model.objects.filter(
         status__in=MATCHABLE_STATUSES,
         availability_asked_at__lte=now - _days("OFFER_AVAILABILITY_ANSWER_DAYS"),

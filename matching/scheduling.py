@@ -1,40 +1,29 @@
 """When matching runs: a change schedules its area after commit, debounced per area.
 
-The first change in a cell sets a Redis key and enqueues one batch for that cell with a
-countdown of MATCHING_DEBOUNCE_SECONDS; further changes in the same cell meanwhile find the key
-and enqueue nothing, so a burst (an import, a busy morning) is allocated together. The batch
-deletes the key before it reads, so a change that commits after that point schedules the next
-batch. Redis is only the fast path: the record's `needs_matching` flag stays set until a batch
-of its cell has run, and the sweep schedules the cells of flagged records whose message was lost.
+The first change in a cell enqueues one batch for that cell with a countdown of
+MATCHING_DEBOUNCE_SECONDS; further changes in the same cell meanwhile enqueue nothing
+(`matching.debounce`), so a burst (an import, a busy morning) is allocated together. Redis is
+only the fast path: the record's `needs_matching` flag stays set until a batch of its cell has
+run, and the sweep schedules the cells of flagged records whose message was lost.
 """
 
 import logging
 
-import redis
 from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
+from matching import tasks
 from matching.areas import Cell, cell_of, cells_of_needs_within, cells_of_queryset
+from matching.debounce import claim_cell, release_cell
+from matching.kinds import KINDS, kind_of, open_needs
 
 log = logging.getLogger(__name__)
-
-KEY_PREFIX = "willkommen:matching:scheduled"
-
-
-def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-
-
-def _key(kind: str, cell: Cell) -> str:
-    return f"{KEY_PREFIX}:{kind}:{cell}"
 
 
 def cells_to_match(record) -> tuple[str, set[Cell]]:
     """The kind and the cells whose batches should see `record`: a need's own cell; for an
     offer, its own cell and the cells of the open needs it could reach."""
-    from matching.kinds import kind_of
-
     adapter, side = kind_of(type(record))
     if record.point is None:
         return adapter.kind, set()
@@ -48,20 +37,10 @@ def cells_to_match(record) -> tuple[str, set[Cell]]:
 
 def schedule_cell(kind: str, cell: Cell) -> bool:
     """Enqueue one batch for the cell unless one is already waiting. True if enqueued."""
-    from workers import tasks
-
-    window = settings.MATCHING_DEBOUNCE_SECONDS
-    try:
-        # The key outlives the countdown a little, for a worker that picks the task up late;
-        # the batch deletes it when it starts.
-        fresh = _client().set(_key(kind, cell), "1", nx=True, ex=max(1, int(window * 4) + 30))
-    except redis.RedisError:
-        log.warning("could not debounce %s %s; enqueueing without", kind, cell, exc_info=True)
-        fresh = True
-    if not fresh:
+    if not claim_cell(kind, cell):
         return False
     try:
-        tasks.match_area.apply_async((kind, cell), countdown=window)
+        tasks.match_area.apply_async((kind, cell), countdown=settings.MATCHING_DEBOUNCE_SECONDS)
     except BrokerError:
         # The change is saved and flagged; the sweep schedules it once the broker is back.
         # Nobody should get an error for a record that was saved.
@@ -69,14 +48,6 @@ def schedule_cell(kind: str, cell: Cell) -> bool:
         release_cell(kind, cell)
         return False
     return True
-
-
-def release_cell(kind: str, cell: Cell) -> None:
-    """Called by the batch as it starts: later changes schedule a new batch."""
-    try:
-        _client().delete(_key(kind, cell))
-    except redis.RedisError:
-        log.warning("could not clear the schedule of %s %s", kind, cell, exc_info=True)
 
 
 def schedule_record(record) -> None:
@@ -92,8 +63,6 @@ def schedule_record(record) -> None:
 
 def schedule_everything() -> int:
     """A batch for every cell that holds open needs, for every kind; the number enqueued."""
-    from matching.kinds import KINDS, open_needs
-
     enqueued = 0
     for kind, info in KINDS.items():
         for cell in sorted(cells_of_queryset(open_needs(info))):

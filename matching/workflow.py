@@ -6,7 +6,7 @@ declined, expired, cancelled, which give the capacity back and match again.
 
 Every step is one transaction: it locks the match, checks the state it expects, writes the
 new state, its history row (`MatchEvent`: who, when, why) and its notices (outbox rows and
-webhook deliveries) together. A step that is not allowed raises `WorkflowError` and changes
+webhook deliveries) together. A step that is not allowed raises `ApplicationError` and changes
 nothing; repeating a step that already happened is refused the same way, so a retried request
 or a second click cannot do anything twice.
 """
@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.selectors import active_organisations_of
-from donations.models import DonationOffer, GoodsNeed
-from lifecycle.services import transition
+from base.errors import INVALID, NOT_ALLOWED, WRONG_STATE, ApplicationError
+from lifecycle.services import transition, withdraw
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching import notices
-from matching.batches.common import status_after
+from matching.kinds import KINDS
 from matching.models import (
     ACTIVE_STATES,
+    REASON_MAX_LENGTH,
     Answer,
     Handover,
     Match,
@@ -34,20 +35,9 @@ from matching.models import (
     MatchState,
 )
 from matching.notices import NEED, OFFER
-from matching.services import end_match, give_back_goods, matches_of
+from matching.services import end_match, give_back, matches_of
 
-# Kinds a policy may approve without a person; a flat always waits for a coordinator.
-AUTO_APPROVABLE_KINDS = (Match.Kind.GOODS, Match.Kind.VOLUNTEERS)
 MESSAGE_MAX_LENGTH = 2000
-
-
-class WorkflowError(Exception):
-    """A step that is not allowed now; `errors` is the API's {"field": ["message"]}."""
-
-    def __init__(self, code: str, message: str, field: str = "detail") -> None:
-        super().__init__(message)
-        self.code = code
-        self.errors = {field: [str(message)]}
 
 
 def _lock(match: Match) -> Match:
@@ -56,7 +46,11 @@ def _lock(match: Match) -> Match:
 
 def _event(match: Match, previous: str, *, actor=None, reason: str = "") -> None:
     MatchEvent.objects.create(
-        match=match, from_state=previous, to_state=match.state, actor=actor, reason=reason[:300]
+        match=match,
+        from_state=previous,
+        to_state=match.state,
+        actor=actor,
+        reason=reason[:REASON_MAX_LENGTH],
     )
 
 
@@ -71,25 +65,35 @@ def _move(match: Match, state: str, *, actor=None, reason: str = "", **fields) -
 
 def _require_coordinator(actor) -> None:
     if actor is None or not actor.is_coordinator:
-        raise WorkflowError(
-            "not_allowed", _("Only coordinators of the welcome centre may do this.")
+        raise ApplicationError(
+            _("Only coordinators of the welcome centre may do this."), code=NOT_ALLOWED
         )
 
 
-def _require_reason(reason: str) -> str:
+def clean_reason(reason: str | None, *, required: bool = False) -> str:
+    """A reason given for a step, as it is kept: without surrounding blanks, at most
+    REASON_MAX_LENGTH characters, and not empty where a step needs one."""
     reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("invalid", _("Please say why."), field="reason")
-    if len(reason) > 300:
-        raise WorkflowError("invalid", _("Please keep the reason under 300 characters."), "reason")
+    if required and not reason:
+        raise ApplicationError(_("Please say why."), code=INVALID, field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ApplicationError(
+            _("Please keep the reason under %(limit)s characters.") % {"limit": REASON_MAX_LENGTH},
+            code=INVALID,
+            field="reason",
+        )
     return reason
 
 
-def _wrong_state(match: Match) -> WorkflowError:
-    return WorkflowError(
-        "wrong_state",
+def _require_reason(reason: str) -> str:
+    return clean_reason(reason, required=True)
+
+
+def _wrong_state(match: Match) -> ApplicationError:
+    return ApplicationError(
         _("This is not possible for a match that is %(state)s.")
         % {"state": MatchState(match.state).label},
+        code=WRONG_STATE,
     )
 
 
@@ -122,6 +126,7 @@ def _offer_to_both_sides(match: Match, *, actor=None) -> None:
 def approve(match: Match, *, actor, reason: str = "") -> Match:
     """A coordinator approves a proposal; both sides are asked at once."""
     _require_coordinator(actor)
+    reason = clean_reason(reason)
     with transaction.atomic():
         match = _lock(match)
         if match.state != MatchState.PROPOSED:
@@ -132,7 +137,8 @@ def approve(match: Match, *, actor, reason: str = "") -> Match:
 
 
 def auto_approval_threshold(kind: str) -> float | None:
-    if kind not in AUTO_APPROVABLE_KINDS:
+    # The kind says whether a policy may approve at all (a flat always waits for a person).
+    if not KINDS[kind].auto_approvable:
         return None
     return settings.MATCH_AUTO_APPROVE_MIN_SCORE.get(kind)
 
@@ -172,21 +178,20 @@ def respond(match: Match, *, user, answer: str, reason: str = "", side: str | No
     """A side says yes or no to an offered match. Both yes: accepted, and each side now sees
     the other's contact and exact place. One no: declined; the capacity goes back."""
     if answer not in Answer.values:
-        raise WorkflowError("invalid", _('Answer "yes" or "no".'), field="answer")
-    if len(reason or "") > 300:
-        raise WorkflowError("invalid", _("Please keep the reason under 300 characters."), "reason")
+        raise ApplicationError(_('Answer "yes" or "no".'), code=INVALID, field="answer")
+    reason = clean_reason(reason)
     with transaction.atomic():
         match = _lock(match)
         mine = sides_of(match, user)
         if side is not None:
             mine &= {side}
         if not mine:
-            raise WorkflowError("not_allowed", _("You are not a side of this match."))
+            raise ApplicationError(_("You are not a side of this match."), code=NOT_ALLOWED)
         if match.state != MatchState.OFFERED:
             raise _wrong_state(match)
         unanswered = [s for s in (NEED, OFFER) if s in mine and not getattr(match, f"{s}_answer")]
         if not unanswered:
-            raise WorkflowError("wrong_state", _("You have already answered."))
+            raise ApplicationError(_("You have already answered."), code=WRONG_STATE)
         for s in unanswered:
             setattr(match, f"{s}_answer", answer)
         match.save(update_fields=[f"{s}_answer" for s in unanswered] + ["updated_at"])
@@ -215,29 +220,9 @@ def respond(match: Match, *, user, answer: str, reason: str = "", side: str | No
 
 def _close_when_done(match: Match) -> None:
     """A need or offer that has nothing left to give or receive and no match in flight is
-    fulfilled. A volunteer's profile stays open: people offer their time again."""
-    live = Match.objects.filter(state__in=ACTIVE_STATES)
-    if match.kind == Match.Kind.GOODS:
-        # Fresh rows: giving back a smaller handover changed their quantities.
-        records = [
-            (
-                GoodsNeed.objects.get(pk=match.goods_need_id),
-                live.filter(goods_need_id=match.goods_need_id),
-            ),
-            (
-                DonationOffer.objects.get(pk=match.donation_offer_id),
-                live.filter(donation_offer_id=match.donation_offer_id),
-            ),
-        ]
-        done = [r for r, in_flight in records if r.quantity_open == 0 and not in_flight.exists()]
-    elif match.kind == Match.Kind.VOLUNTEERS:
-        need = match.shift.need
-        places_left = need.shifts.filter(people_open__gt=0).exists()
-        in_flight = live.filter(shift__need=need).exists()
-        done = [] if places_left or in_flight else [need]
-    else:
-        done = [match.housing_need, match.housing_offer]
-    for record in done:
+    fulfilled (the kind says which: a volunteer's profile stays open, people offer their time
+    again)."""
+    for record in KINDS[match.kind].sides_done(match):
         record.refresh_from_db(fields=["status"])
         if record.status in MATCHABLE_STATUSES:
             transition(record, Status.FULFILLED, reason=f"fulfilled by match {match.pk}")
@@ -249,15 +234,15 @@ def fulfil(match: Match, *, user, quantity: int) -> Match:
     with transaction.atomic():
         match = _lock(match)
         if NEED not in sides_of(match, user):
-            raise WorkflowError(
-                "not_allowed", _("Only the initiative that needed it can confirm the handover.")
+            raise ApplicationError(
+                _("Only the initiative that needed it can confirm the handover."), code=NOT_ALLOWED
             )
         if match.state != MatchState.ACCEPTED:
             raise _wrong_state(match)
         if not isinstance(quantity, int) or not 1 <= quantity <= match.quantity:
-            raise WorkflowError(
-                "invalid",
+            raise ApplicationError(
                 _("Please enter a whole number from 1 to %(most)s.") % {"most": match.quantity},
+                code=INVALID,
                 field="quantity",
             )
         _move(
@@ -268,7 +253,7 @@ def fulfil(match: Match, *, user, quantity: int) -> Match:
             fulfilled_quantity=quantity,
         )
         if quantity < match.quantity:
-            give_back_goods(match, match.quantity - quantity)
+            give_back(match, match.quantity - quantity)
         _close_when_done(match)
         notices.fulfilled(match)
     return match
@@ -277,10 +262,11 @@ def fulfil(match: Match, *, user, quantity: int) -> Match:
 def handover_not_happened(match: Match, *, user, reason: str = "") -> Match:
     """The need's side says the handover did not happen: the match ends, both sides are
     told, and what it held is matched again."""
+    reason = clean_reason(reason)
     with transaction.atomic():
         match = _lock(match)
         if NEED not in sides_of(match, user):
-            raise WorkflowError("not_allowed", _("You are not a side of this match."))
+            raise ApplicationError(_("You are not a side of this match."), code=NOT_ALLOWED)
         if match.state != MatchState.ACCEPTED:
             raise _wrong_state(match)
         why = "the handover did not happen" + (f": {reason.strip()}" if reason.strip() else "")
@@ -309,21 +295,21 @@ def send_message(match: Match, *, user, body: str) -> MatchMessage:
     that neither learns the other's address or email from it."""
     body = (body or "").strip()
     if not body:
-        raise WorkflowError("invalid", _("Please write a message."), field="body")
+        raise ApplicationError(_("Please write a message."), code=INVALID, field="body")
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise WorkflowError(
-            "invalid",
+        raise ApplicationError(
             _("Please keep the message under %(most)s characters.") % {"most": MESSAGE_MAX_LENGTH},
+            code=INVALID,
             field="body",
         )
     with transaction.atomic():
         match = _lock(match)
         mine = sides_of(match, user)
         if not mine:
-            raise WorkflowError("not_allowed", _("You are not a side of this match."))
+            raise ApplicationError(_("You are not a side of this match."), code=NOT_ALLOWED)
         if match.state not in (MatchState.OFFERED, MatchState.ACCEPTED):
-            raise WorkflowError(
-                "wrong_state", _("Messages are possible while a match is offered or accepted.")
+            raise ApplicationError(
+                _("Messages are possible while a match is offered or accepted."), code=WRONG_STATE
             )
         side = NEED if NEED in mine else OFFER
         message = MatchMessage.objects.create(match=match, sender=user, sender_side=side, body=body)
@@ -349,43 +335,6 @@ def _lock_record(record):
     return type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
 
 
-def _hold_manual(kind: str, need, offer, quantity, shift) -> tuple[dict, int]:
-    """Lock both sides, check and take the capacity; the Match's fields and its quantity."""
-    if kind == Match.Kind.GOODS:
-        if not isinstance(quantity, int) or quantity < 1:
-            raise WorkflowError("invalid", _("Please enter a quantity of at least 1."), "quantity")
-        need, offer = _lock_record(need), _lock_record(offer)
-        most = min(need.quantity_open, offer.quantity_open)
-        if quantity > most:
-            raise WorkflowError(
-                "invalid",
-                _("Only %(most)s are still open on both sides.") % {"most": most},
-                "quantity",
-            )
-        for record in (need, offer):
-            record.quantity_open -= quantity
-            status_after(record, holds=True)
-            record.save(update_fields=["quantity_open", "status", "updated_at"])
-        return {"goods_need": need, "donation_offer": offer}, quantity
-    if kind == Match.Kind.VOLUNTEERS:
-        need = _lock_record(need)
-        if shift is None or shift.need_id != need.pk:
-            raise WorkflowError("invalid", _("Choose a shift of this need."), "shift")
-        shift.refresh_from_db()
-        if shift.people_open < 1:
-            raise WorkflowError("invalid", _("This shift has no open place left."), "shift")
-        shift.people_open -= 1
-        shift.save(update_fields=["people_open"])
-        status_after(need, holds=True)
-        need.save(update_fields=["status", "updated_at"])
-        return {"volunteer": _lock_record(offer), "shift": shift}, 1
-    need, offer = _lock_record(need), _lock_record(offer)
-    for record in (need, offer):
-        status_after(record, holds=True)
-        record.save(update_fields=["status", "updated_at"])
-    return {"housing_need": need, "housing_offer": offer}, 1
-
-
 def create_manual(
     *, actor, kind: str, need, offer, quantity=None, shift=None, reason: str
 ) -> Match:
@@ -394,15 +343,17 @@ def create_manual(
     _require_coordinator(actor)
     reason = _require_reason(reason)
     if kind not in Match.Kind.values:
-        raise WorkflowError("invalid", _("Unknown kind of match."), "kind")
+        raise ApplicationError(_("Unknown kind of match."), code=INVALID, field="kind")
     for field, record in (("need", need), ("offer", offer)):
         if record.status not in MATCHABLE_STATUSES:
-            raise WorkflowError(
-                "invalid", _("Only an open or partly matched record can be matched."), field
+            raise ApplicationError(
+                _("Only an open or partly matched record can be matched."),
+                code=INVALID,
+                field=field,
             )
     try:
         with transaction.atomic():
-            fields, quantity = _hold_manual(kind, need, offer, quantity, shift)
+            fields, quantity = KINDS[kind].hold_by_hand(need, offer, quantity=quantity, unit=shift)
             match = Match.objects.create(
                 kind=kind,
                 quantity=quantity,
@@ -416,8 +367,8 @@ def create_manual(
             _move(match, MatchState.APPROVED, actor=actor, reason="made by a coordinator")
             _offer_to_both_sides(match, actor=actor)
     except IntegrityError as exc:
-        raise WorkflowError(
-            "invalid", _("One of the two already has a match in progress."), "offer"
+        raise ApplicationError(
+            _("One of the two already has a match in progress."), code=INVALID, field="offer"
         ) from exc
     return match
 
@@ -428,14 +379,20 @@ def hand_over_need(need, *, actor, to_organisation: Organisation, reason: str) -
     _require_coordinator(actor)
     reason = _require_reason(reason)
     if to_organisation.kind != OrganisationKind.INITIATIVE:
-        raise WorkflowError("invalid", _("A need can go only to an initiative."), "organisation")
+        raise ApplicationError(
+            _("A need can go only to an initiative."), code=INVALID, field="organisation"
+        )
     with transaction.atomic():
         need = _lock_record(need)
         if need.status not in (Status.DRAFT, *MATCHABLE_STATUSES):
-            raise WorkflowError("invalid", _("A closed need cannot be handed over."), "need")
+            raise ApplicationError(
+                _("A closed need cannot be handed over."), code=INVALID, field="need"
+            )
         if need.organisation_id == to_organisation.pk:
-            raise WorkflowError(
-                "invalid", _("The need already belongs to this initiative."), "organisation"
+            raise ApplicationError(
+                _("The need already belongs to this initiative."),
+                code=INVALID,
+                field="organisation",
             )
         asked = list(
             matches_of(need)
@@ -471,11 +428,11 @@ def hand_over_need(need, *, actor, to_organisation: Organisation, reason: str) -
 def confirm_available(record, *, user):
     """The owner says the offer still stands: the clock of the availability check restarts."""
     if record.owner_user_id() != getattr(user, "pk", None):
-        raise WorkflowError("not_allowed", _("Only the offer's owner can answer this."))
+        raise ApplicationError(_("Only the offer's owner can answer this."), code=NOT_ALLOWED)
     with transaction.atomic():
         record = _lock_record(record)
         if record.status not in MATCHABLE_STATUSES:
-            raise WorkflowError("wrong_state", _("This offer is closed."))
+            raise ApplicationError(_("This offer is closed."), code=WRONG_STATE)
         type(record).objects.filter(pk=record.pk).update(
             availability_confirmed_at=timezone.now(), availability_asked_at=None
         )
@@ -484,33 +441,8 @@ def confirm_available(record, *, user):
 
 
 def withdraw_offer(record, *, user, reason: str):
-    from lifecycle.services import withdraw
-
     if user is not None and record.owner_user_id() != user.pk:
-        raise WorkflowError("not_allowed", _("Only the offer's owner can answer this."))
+        raise ApplicationError(_("Only the offer's owner can answer this."), code=NOT_ALLOWED)
     if record.status not in MATCHABLE_STATUSES:
-        raise WorkflowError("wrong_state", _("This offer is closed."))
+        raise ApplicationError(_("This offer is closed."), code=WRONG_STATE)
     return withdraw(record, actor=user, reason=reason)
-
-
-# The periodic steps live in matching.reminders; re-exported as the workflow's interface.
-from matching.reminders import advance_due, check_offers_still_available  # noqa: E402
-
-__all__ = [
-    "WorkflowError",
-    "advance_due",
-    "approve",
-    "auto_approve",
-    "cancel",
-    "check_offers_still_available",
-    "confirm_available",
-    "create_manual",
-    "fulfil",
-    "hand_over_need",
-    "handover_not_happened",
-    "reject",
-    "respond",
-    "send_message",
-    "sides_of",
-    "withdraw_offer",
-]

@@ -2,19 +2,32 @@
 
 The row's context holds only what the event knew (JSON, no personal data of the other side);
 what may change or must stay out of the row is added here, at render time: category names
-in the rendering language, the contact details of an accepted match, the items of a digest.
+in the rendering language, the items of a digest, and whatever the layers above provide
+through `add_context_provider` (matching adds the contact details of an accepted match).
 """
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import translation
 
+from donations.models import Category
 from notifications.models import Notification
 
 FOLDER = "notifications/email"
+
+# Functions of a notification that return template context to add at render time; layers
+# above register theirs in `AppConfig.ready`, so rendering needs to know none of them.
+ContextProvider = Callable[[Notification], dict]
+_context_providers: list[ContextProvider] = []
+
+
+def add_context_provider(provider: ContextProvider) -> None:
+    if provider not in _context_providers:
+        _context_providers.append(provider)
 
 
 def _engine():
@@ -104,8 +117,6 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
 
 
 def _template_extras(notification: Notification, language: str) -> dict:
-    from donations.models import Category
-
     rtl = translation.get_language_info(language)["bidi"]
     recipient = notification.recipient
     extras = {
@@ -114,7 +125,8 @@ def _template_extras(notification: Notification, language: str) -> dict:
         "rtl": rtl,
         "direction": "rtl" if rtl else "ltr",
         "recipient_name": recipient.first_name or recipient.username,
-        # Only ever what revealed_details says now: never anything stored in the row.
+        # Only ever what a provider says now (matching: once both said yes), never anything
+        # stored in the row.
         "counterpart": None,
     }
     context = notification.context
@@ -122,22 +134,11 @@ def _template_extras(notification: Notification, language: str) -> dict:
     if slug:
         category = Category.objects.filter(slug=slug).first()
         extras["category_name"] = category.name(language) if category else slug
-    if notification.template == "match_accepted" and context.get("match_id"):
-        extras["counterpart"] = _counterpart(context["match_id"], context.get("side"))
+    for provider in _context_providers:
+        extras.update(provider(notification))
     if notification.template == "digest":
         extras["items"] = _digest_items(notification, language)
     return extras
-
-
-def _counterpart(match_id: int, side: str | None) -> dict | None:
-    """The other side's contact details if the match is accepted (or fulfilled) now."""
-    from matching.models import Match
-    from matching.selectors import revealed_details
-
-    match = Match.objects.filter(pk=match_id).first()
-    if match is None or side not in ("need", "offer"):
-        return None
-    return revealed_details(match, side)
 
 
 def _digest_items(digest: Notification, language: str) -> list[dict]:

@@ -1,9 +1,14 @@
 """Reads: a person's inbox, and what coordinators see of failed deliveries."""
 
+import re
+
 from django.db.models import QuerySet
 
 from accounts.models import Organisation, User
 from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
+from notifications.rendering import render_text
+
+EMAIL_LIKE = re.compile(r"[^\s<>'\"@,:;()]+@[^\s<>'\"@,:;()]+")
 
 
 def inbox_of(user: User, *, unread: bool | None = None) -> QuerySet[Notification]:
@@ -22,8 +27,6 @@ def unread_count(user: User) -> int:
 
 def inbox_text(notification: Notification) -> tuple[str, str]:
     """(subject, plain text) of an inbox item, in the recipient's language."""
-    from notifications.rendering import render_text
-
     return render_text(notification)
 
 
@@ -47,3 +50,9 @@ def webhook_deliveries(
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-created_at", "-pk")
+
+
+def error_without_addresses(text: str) -> str:
+    """A delivery's last error as coordinators see it: an SMTP error may quote the refused
+    address; coordinators see the row, not the address."""
+    return EMAIL_LIKE.sub("…", text)

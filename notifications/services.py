@@ -8,33 +8,26 @@ recipient switched email off.
 
 import logging
 from datetime import date, datetime, time, timedelta
-from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
+from base.errors import NOT_FOUND, ApplicationError
+from notifications import tasks
+from notifications.delivery import reset_failed
 from notifications.models import Notification, NotificationPreference
-from notifications.rendering import render_email
+from notifications.preferences import preferences_for, user_for_unsubscribe
 
 logger = logging.getLogger(__name__)
 
 # Days of the cap and of the digest are days in Berlin, whatever the server's zone.
 BERLIN = ZoneInfo("Europe/Berlin")
 DIGEST_TEMPLATE = "digest"
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 BATCH = 1000
-
-
-class DeliveryDeferred(Exception):
-    """Sending failed for now; the row is pending again and will be retried."""
 
 
 # --- days --------------------------------------------------------------------------------------
@@ -56,13 +49,6 @@ def _lock(name: str) -> None:
 
 
 # --- preferences -------------------------------------------------------------------------------
-
-
-def preferences_for(user: User) -> NotificationPreference:
-    """The user's preferences; created with the defaults (email and inbox, instant) if the
-    user never chose."""
-    preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    return preference
 
 
 def update_preferences(
@@ -87,9 +73,9 @@ def update_preferences(
             turned_off = [
                 name for name, value in (("email", email), ("in_app", in_app)) if value is False
             ]
-            raise ValidationError({name: message for name in turned_off or ["email"]})
+            raise ApplicationError({name: message for name in turned_off or ["email"]})
         if frequency is not None and frequency not in NotificationPreference.Frequency.values:
-            raise ValidationError({"frequency": _("Choose instant or daily.")})
+            raise ApplicationError({"frequency": _("Choose instant or daily.")})
         preference.email, preference.in_app = new_email, new_in_app
         if frequency is not None:
             preference.frequency = frequency
@@ -115,11 +101,10 @@ def update_preferences(
 def _enqueue_after_commit(ids: list[int]) -> None:
     if not ids:
         return
-    from workers.tasks import deliver_notification
 
     def send() -> None:
         for pk in ids:
-            deliver_notification.delay(pk)
+            tasks.deliver_notification.delay(pk)
 
     transaction.on_commit(send)
 
@@ -199,9 +184,10 @@ def notify(
     return notification
 
 
-def notify_geocoding_failed(record, owner: User) -> None:
+def notify_geocoding_failed(record) -> None:
+    """The remote geocoder could not find the record's street: its owner is asked to fix it."""
     notify(
-        owner,
+        record.owner(),
         "geocoding_failed",
         f"geocoding-failed:{record._meta.label_lower}:{record.pk}:{record.geocode_attempts}",
         {"title": record.title, "address": record.address},
@@ -311,27 +297,6 @@ def _digest_for(user_id: int, day: date, now: datetime) -> dict[str, int]:
     return {"digests": 1, "bundled": len(ids)}
 
 
-# --- unsubscribe -------------------------------------------------------------------------------
-
-
-def unsubscribe_token(user: User) -> str:
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_url(user: User) -> str:
-    path = reverse("unsubscribe", kwargs={"token": unsubscribe_token(user)})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def user_for_unsubscribe(token: str) -> User | None:
-    """The user a token was made for; None for a tampered or unknown token."""
-    try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=user_id).first()
-
-
 def unsubscribe(token: str) -> User | None:
     """Switch the email channel off for the token's user (the inbox stays on, or comes on:
     one channel always stays). None and no change for a bad token."""
@@ -342,106 +307,16 @@ def unsubscribe(token: str) -> User | None:
     return user
 
 
-# --- delivery ----------------------------------------------------------------------------------
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
-def claim(model, pk: int, now) -> QuerySet | None:
-    """Take one outbox row (an email or a webhook delivery) for sending, by a conditional
-    update: pending, or sending but abandoned by a dead worker. Returns the queryset that
-    names the row while this claim holds it, or None if someone else has it or it is done."""
-    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
-    claimed = (
-        model.objects.filter(pk=pk)
-        .filter(Q(status="pending") | Q(status="sending", claimed_at__lt=abandoned))
-        .update(status="sending", claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return None
-    return model.objects.filter(pk=pk, status="sending", claimed_at=now)
-
-
-def reset_failed(model, pk: int, enqueue) -> object:
-    """A coordinator tries a failed row again: pending, with a fresh set of attempts, sent
-    after commit by `enqueue(pk)`."""
-    with transaction.atomic():
-        row = model.objects.select_for_update().get(pk=pk)
-        if row.status != "failed":
-            raise ValidationError({"status": _("Only a failed delivery can be tried again.")})
-        row.status = "pending"
-        row.attempts = 0
-        row.next_attempt_at = None
-        row.save(update_fields=["status", "attempts", "next_attempt_at"])
-        transaction.on_commit(lambda: enqueue(pk))
-    return row
-
-
-def deliver(notification_id: int) -> str:
-    """Send one notification's email if nobody else is sending it. Returns what happened."""
-    now = timezone.now()
-    mine = claim(Notification, notification_id, now)
-    if mine is None:
-        return "not-pending"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
-        # Claimed again and again without an outcome (a worker that dies on this row): give
-        # up, so that coordinators see it instead of the sweep taking it back forever.
-        mine.update(
-            status=Notification.Status.FAILED,
-            next_attempt_at=None,
-            last_error=notification.last_error or "gave up: the worker was lost on every try",
-        )
-        return "failed"
-    recipient = notification.recipient
-    if not (recipient.is_active and recipient.email):
-        # An erased or deactivated account: there is nobody to write to, and retrying will
-        # not change that. The failed row shows coordinators that the message went nowhere.
-        mine.update(status=Notification.Status.FAILED, last_error="recipient has no address")
-        return "undeliverable"
-    if not preferences_for(recipient).email:
-        # Switched off (e.g. unsubscribed) after the row was written.
-        mine.update(status=Notification.Status.SKIPPED)
-        return "skipped"
-    try:
-        message = render_email(notification)
-        unsubscribe = unsubscribe_url(recipient)
-        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
-        # RFC 8058: a mail client may unsubscribe with one POST, no page in between.
-        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    except Exception as exc:
-        # A template or configuration fault: retrying will not mend it. Failed rows are
-        # shown to coordinators, who send them again once it is fixed.
-        logger.exception("notification %s could not be rendered", notification_id)
-        mine.update(status=Notification.Status.FAILED, last_error=f"rendering: {exc!r}"[:2000])
-        return "failed"
-    try:
-        message.send(fail_silently=False)
-    except (SMTPException, OSError) as exc:
-        failed = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-        mine.update(
-            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
-            next_attempt_at=None if failed else now + backoff(notification.attempts),
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        logger.warning(
-            "notification %s: attempt %s failed: %s", notification_id, notification.attempts, exc
-        )
-        if failed:
-            return "failed"
-        raise DeliveryDeferred(str(exc)) from exc
-    mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
-
-
 # --- inbox and coordinators --------------------------------------------------------------------
 
 
 def mark_read(user: User, notification_id: int) -> Notification:
-    """Mark one of the user's own inbox items read (Notification.DoesNotExist otherwise)."""
-    notification = Notification.objects.get(pk=notification_id, recipient=user, in_inbox=True)
+    """Mark one of the user's own inbox items read; anything else is not found."""
+    notification = Notification.objects.filter(
+        pk=notification_id, recipient=user, in_inbox=True
+    ).first()
+    if notification is None:
+        raise ApplicationError(_("No such item in your inbox."), code=NOT_FOUND)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
@@ -458,6 +333,4 @@ def mark_all_read(user: User) -> int:
 
 def retry_notification(notification_id: int) -> Notification:
     """A coordinator sends a failed email again: pending, with a fresh set of attempts."""
-    from workers.tasks import deliver_notification
-
-    return reset_failed(Notification, notification_id, deliver_notification.delay)
+    return reset_failed(Notification, notification_id, tasks.deliver_notification.delay)

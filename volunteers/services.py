@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from accounts.selectors import initiative_to_post_for
-from lifecycle.services import save_new, update_record
-from lifecycle.states import Status
+from base.errors import ApplicationError
+from lifecycle.services import FieldErrors, create_record, update_record
 from volunteers.models import (
     AvailabilitySlot,
     AwayPeriod,
@@ -31,6 +32,7 @@ EARLIEST_YEAR = 2000
 MAX_SHIFTS = 100
 MAX_SLOTS = 50
 MAX_AWAY_PERIODS = 50
+ONE_PROFILE = gettext_lazy("You already have a volunteer profile; change that one instead.")
 
 
 # --- nested rows -----------------------------------------------------------------------------
@@ -48,9 +50,9 @@ def _too_early(value: date | datetime) -> bool:
 
 def _check_rows(rows: list, *, field: str, limit: int) -> None:
     if not isinstance(rows, list | tuple):
-        raise ValidationError({field: _("Give a list.")})
+        raise ApplicationError({field: _("Give a list.")})
     if len(rows) > limit:
-        raise ValidationError(
+        raise ApplicationError(
             {field: _("At most %(limit)s entries are allowed.") % {"limit": limit}}
         )
 
@@ -80,7 +82,7 @@ def build_availability(slots: Iterable[dict]) -> list[AvailabilitySlot]:
             )
         built.append(slot)
     if errors:
-        raise ValidationError({"availability": errors})
+        raise ApplicationError({"availability": errors})
     return built
 
 
@@ -105,7 +107,7 @@ def build_away_periods(periods: Iterable[dict]) -> list[AwayPeriod]:
             errors.append(_("Period %(number)s ends before it starts.") % {"number": number})
         built.append(period)
     if errors:
-        raise ValidationError({"away_periods": errors})
+        raise ApplicationError({"away_periods": errors})
     return built
 
 
@@ -119,7 +121,7 @@ def build_shifts(shifts: Iterable[dict], *, keep: Iterable[Shift] = ()) -> list[
     shifts = list(shifts)
     _check_rows(shifts, field="shifts", limit=MAX_SHIFTS)
     if not shifts:
-        raise ValidationError({"shifts": _("Give at least one shift.")})
+        raise ApplicationError({"shifts": _("Give at least one shift.")})
     existing = {(s.start, s.end) for s in keep}
     now = timezone.now()
     built, errors = [], []
@@ -144,7 +146,7 @@ def build_shifts(shifts: Iterable[dict], *, keep: Iterable[Shift] = ()) -> list[
             errors.append(_("Shift %(number)s is already over.") % {"number": number})
         built.append(shift)
     if errors:
-        raise ValidationError({"shifts": errors})
+        raise ApplicationError({"shifts": errors})
     return built
 
 
@@ -159,7 +161,7 @@ def _replace(manager, rows: list, owner_field: str, owner) -> None:
 def _check_skills(skills: Iterable[Skill], field: str) -> list[Skill]:
     skills = list(skills)
     if any(not isinstance(skill, Skill) or skill.pk is None for skill in skills):
-        raise ValidationError({field: _("Unknown skill.")})
+        raise ApplicationError({field: _("Unknown skill.")})
     return skills
 
 
@@ -184,12 +186,11 @@ def create_volunteer_profile(
 ) -> VolunteerProfile:
     """The user's volunteer profile; each person has one (change it with the update)."""
     if VolunteerProfile.objects.filter(user=user).exists():
-        raise ValidationError(
-            {"user": _("You already have a volunteer profile; change that one instead.")}
-        )
-    skills = _check_skills(skills, "skills")
-    slots = build_availability(availability)
-    periods = build_away_periods(away_periods)
+        raise ApplicationError({"user": ONE_PROFILE})
+    errors = FieldErrors()
+    skills = errors.check(_check_skills, skills, "skills") or []
+    slots = errors.check(build_availability, availability) or []
+    periods = errors.check(build_away_periods, away_periods) or []
     profile = VolunteerProfile(
         user=user,
         languages=list(languages or []),
@@ -197,25 +198,30 @@ def create_volunteer_profile(
         max_hours_per_week=max_hours_per_week,
         description=description,
         address=address,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
+
+    def write_rows(saved: VolunteerProfile) -> None:
+        saved.skills.set(skills)
+        _replace(saved.availability, slots, "profile", saved)
+        _replace(saved.away_periods, periods, "profile", saved)
+
     try:
         # A savepoint, so that losing a race for the one profile per user is a field error
         # and not a broken transaction.
         with transaction.atomic():
-            save_new(profile, user=user, latitude=latitude, longitude=longitude)
+            return create_record(
+                profile,
+                user=user,
+                draft=draft,
+                latitude=latitude,
+                longitude=longitude,
+                errors=errors,
+                related=write_rows,
+            )
     except IntegrityError as exc:
         if VolunteerProfile.objects.filter(user=user).exists():
-            raise ValidationError(
-                {"user": _("You already have a volunteer profile; change that one instead.")}
-            ) from exc
+            raise ApplicationError({"user": ONE_PROFILE}) from exc
         raise
-    profile.skills.set(skills)
-    _replace(profile.availability, slots, "profile", profile)
-    _replace(profile.away_periods, periods, "profile", profile)
-    if profile.status == Status.OPEN:
-        profile.request_matching()
-    return profile
 
 
 @transaction.atomic
@@ -261,9 +267,10 @@ def create_volunteer_need(
     longitude: float | None = None,
     draft: bool = False,
 ) -> VolunteerNeed:
-    organisation = initiative_to_post_for(user, organisation)
-    skills = _check_skills(required_skills, "required_skills")
-    built = build_shifts(shifts)
+    errors = FieldErrors()
+    organisation = errors.check(initiative_to_post_for, user, organisation)
+    skills = errors.check(_check_skills, required_skills, "required_skills") or []
+    built = errors.check(build_shifts, shifts) or []
     need = VolunteerNeed(
         organisation=organisation,
         created_by=user,
@@ -272,14 +279,21 @@ def create_volunteer_need(
         languages=list(languages or []),
         max_distance_km=max_distance_km,
         address=address,
-        status=Status.DRAFT if draft else Status.OPEN,
     )
-    save_new(need, user=user, latitude=latitude, longitude=longitude)
-    need.required_skills.set(skills)
-    _replace(need.shifts, built, "need", need)
-    if need.status == Status.OPEN:
-        need.request_matching()
-    return need
+
+    def write_rows(saved: VolunteerNeed) -> None:
+        saved.required_skills.set(skills)
+        _replace(saved.shifts, built, "need", saved)
+
+    return create_record(
+        need,
+        user=user,
+        draft=draft,
+        latitude=latitude,
+        longitude=longitude,
+        errors=errors,
+        related=write_rows,
+    )
 
 
 @transaction.atomic
@@ -299,8 +313,9 @@ def update_volunteer_need(
     with transaction.atomic():
         need = update_record(record, user=user, changes=changes)
         if built is not None:
+            # update_record asked for matching already (if the need is open); the batch runs
+            # after commit and sees the new shifts.
             _reconcile_shifts(need, built)
-            need.request_matching()
     return need
 
 
@@ -309,8 +324,6 @@ def _reconcile_shifts(need: VolunteerNeed, built: list[Shift]) -> None:
     stays the same row, so its matches stay; its places may change, but not below what live
     matches hold. A shift that any match names cannot be removed: that is the match's history.
     """
-    from matching.models import ACTIVE_STATES
-
     current = {(s.start, s.end): s for s in need.shifts.select_for_update()}
     given = {(s.start, s.end) for s in built}
     errors = []
@@ -326,7 +339,8 @@ def _reconcile_shifts(need: VolunteerNeed, built: list[Shift]) -> None:
         if old is None:
             new.append(shift)
             continue
-        held = old.matches.filter(state__in=ACTIVE_STATES).count()
+        # Places that matches hold are the ones no longer open.
+        held = old.people - old.people_open
         if shift.people < held:
             errors.append(
                 _("Shift %(number)s: %(held)s volunteers are already matched to it.")
@@ -335,7 +349,7 @@ def _reconcile_shifts(need: VolunteerNeed, built: list[Shift]) -> None:
         old.people, old.people_open = shift.people, max(0, shift.people - held)
         kept.append(old)
     if errors:
-        raise ValidationError({"shifts": errors})
+        raise ApplicationError({"shifts": errors})
     need.shifts.exclude(pk__in=[s.pk for s in kept]).delete()
     Shift.objects.bulk_update(kept, ["people", "people_open"])
     for shift in new:

@@ -1,6 +1,5 @@
 """The coordinators' dashboard: proposals waiting for review, and what could not be delivered."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from base.errors import INVALID, ApplicationError
 from matching import workflow
-from matching.models import Match, MatchState
-from notifications.models import Notification
+from matching.models import REASON_MAX_LENGTH, Match, MatchState
+from notifications import selectors as notification_selectors
 from web.summaries import kind_label, offer_title
 
 LIST_SIZE = 100
@@ -20,17 +20,6 @@ LIST_SIZE = 100
 def _coordinator(request: HttpRequest) -> None:
     if not request.user.is_coordinator:
         raise PermissionDenied
-
-
-def _failed_webhooks() -> list:
-    """Failed webhook deliveries, if the channels part is installed (helper C's model)."""
-    try:
-        model = apps.get_model("notifications", "WebhookDelivery")
-    except LookupError:
-        return []
-    return list(
-        model.objects.filter(status="failed").select_related("endpoint").order_by("-id")[:LIST_SIZE]
-    )
 
 
 def _proposals() -> list[dict]:
@@ -64,12 +53,13 @@ def _dashboard(request, *, errors=None, status=200) -> HttpResponse:
     context = {
         "proposals": _proposals(),
         "failed_notifications": list(
-            Notification.objects.filter(status=Notification.Status.FAILED)
-            .select_related("recipient")
-            .order_by("-created_at")[:LIST_SIZE]
+            notification_selectors.failed_notifications().select_related("recipient")[:LIST_SIZE]
         ),
-        "failed_webhooks": _failed_webhooks(),
+        "failed_webhooks": list(
+            notification_selectors.webhook_deliveries(status="failed")[:LIST_SIZE]
+        ),
         "errors": errors or {},
+        "reason_max_length": REASON_MAX_LENGTH,
     }
     return render(request, "web/coordination.html", context, status=status)
 
@@ -80,6 +70,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _dashboard(request)
 
 
+def _refused(request: HttpRequest, pk: int, error: ApplicationError) -> HttpResponse:
+    """The dashboard again with why a review was refused beside the match: the workflow's
+    messages for bad input (400); a match that has moved on in the dashboard's words (409)."""
+    if error.code == INVALID:
+        found = [message for messages in error.errors.values() for message in messages]
+        return _dashboard(request, errors={pk: found}, status=400)
+    return _dashboard(
+        request,
+        errors={pk: [_("This match was not waiting for review any more; nothing changed.")]},
+        status=409,
+    )
+
+
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
@@ -87,12 +90,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=pk)
     try:
         workflow.approve(match, actor=request.user, reason=request.POST.get("reason", ""))
-    except workflow.WorkflowError:
-        return _dashboard(
-            request,
-            errors={pk: [_("This match was not waiting for review any more; nothing changed.")]},
-            status=409,
-        )
+    except ApplicationError as error:
+        return _refused(request, pk, error)
     messages.success(
         request, _("Match %(id)s approved: both sides are asked now.") % {"id": match.pk}
     )
@@ -104,21 +103,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
     match = get_object_or_404(Match, pk=pk)
-    reason = request.POST.get("reason", "")
     try:
-        workflow.reject(match, actor=request.user, reason=reason)
-    except workflow.WorkflowError as exc:
-        if "reason" in exc.errors:
-            text = (
-                _("Please say why (at most 300 characters).")
-                if reason.strip()
-                else _("Please say why you reject this match.")
-            )
-            return _dashboard(request, errors={pk: [text]}, status=400)
-        return _dashboard(
-            request,
-            errors={pk: [_("This match was not waiting for review any more; nothing changed.")]},
-            status=409,
-        )
+        workflow.reject(match, actor=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        return _refused(request, pk, error)
     messages.success(request, _("Match %(id)s rejected.") % {"id": match.pk})
     return redirect("coordination")

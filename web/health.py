@@ -4,6 +4,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from workers.celery import app
+
 
 def check_database() -> str:
     with connection.cursor() as cursor:
@@ -17,8 +19,6 @@ def check_redis() -> str:
 
 
 def check_worker() -> str:
-    from workers.celery import app
-
     replies = app.control.ping(timeout=1.5) or []
     if not replies:
         raise RuntimeError("no worker answered")

@@ -4,36 +4,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from base.errors import GENERAL, WRONG_STATE, ApplicationError
 from matching import workflow
-from matching.models import Match, MatchState
+from matching.models import REASON_MAX_LENGTH, Match, MatchState
 from matching.selectors import matches_visible_to, revealed_details
-from notifications.models import Notification
+from notifications import selectors, services
 from web.summaries import match_facts, state_label
 
 PAGE_SIZE = 50
 
 
-def _render_text(notification: Notification) -> tuple[str, str]:
-    """Subject and text in the recipient's language (helper T's rendering)."""
-    from notifications import rendering
-
-    return rendering.render_text(notification)
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        Notification.objects.filter(recipient=request.user, in_inbox=True).order_by(
-            "-created_at", "-id"
-        )[:PAGE_SIZE]
-    )
     items = []
-    for row in rows:
-        subject, text = _render_text(row)
+    for row in selectors.inbox_of(request.user)[:PAGE_SIZE]:
+        subject, text = selectors.inbox_text(row)
         items.append(
             {
                 "id": row.pk,
@@ -44,29 +32,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "match_id": (row.context or {}).get("match_id"),
             }
         )
-    unread = Notification.objects.filter(
-        recipient=request.user, in_inbox=True, read_at__isnull=True
-    ).count()
+    unread = selectors.unread_count(request.user)
     return render(request, "web/inbox.html", {"items": items, "unread": unread})
 
 
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(Notification, pk=pk, recipient=request.user, in_inbox=True)
-    if row.read_at is None:
-        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
+    # Someone else's message does not exist for you.
+    get_object_or_404(selectors.inbox_of(request.user), pk=pk)
+    services.mark_read(request.user, pk)
     return redirect("inbox")
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    unread = Notification.objects.filter(
-        recipient=request.user, in_inbox=True, read_at__isnull=True
-    )
-    done = unread.update(read_at=timezone.now())
-    if done:
+    if services.mark_all_read(request.user):
         messages.success(request, _("All messages are marked as read."))
     return redirect("inbox")
 
@@ -107,49 +89,41 @@ def _match_page(request, match, sides, *, errors=None, values=None, status=200) 
         "thread": list(match.messages.all()),
         "errors": errors or {},
         "values": values or {"quantity": match.quantity},
+        "reason_max_length": REASON_MAX_LENGTH,
+        "message_max_length": workflow.MESSAGE_MAX_LENGTH,
     }
     return render(request, "web/match.html", context, status=status)
 
 
-def _error_words(match: Match, exc: workflow.WorkflowError) -> dict[str, list[str]]:
-    """The workflow's field errors, with the page's own words for the fields it knows."""
-    words = {}
-    if "quantity" in exc.errors:
-        words["quantity"] = [
-            _("Enter a whole number between 1 and %(most)s.") % {"most": match.quantity}
-        ]
-    if "reason" in exc.errors:
-        words["reason"] = [_("The reason can be at most 300 characters long.")]
-    if exc.code == "wrong_state":
-        words["detail"] = [_("This is not possible any more: the match has moved on.")]
-    for name, found in exc.errors.items():
-        words.setdefault(name, [str(m) for m in found])
-    return words
+def _form_errors(error: ApplicationError) -> dict[str, list[str]]:
+    """The workflow's messages beside the form's fields. A step the match has moved past is
+    said in the page's words: the workflow's sentence names a state the person may not know."""
+    errors = dict(error.errors)
+    if error.code == WRONG_STATE:
+        errors[GENERAL] = [_("This is not possible any more: the match has moved on.")]
+    return errors
 
 
 @login_required
 @require_POST
 def match_respond(request: HttpRequest, pk: int) -> HttpResponse:
     match, sides = _match_for(request, pk)
-    answer = request.POST.get("answer", "")
     reason = request.POST.get("reason", "")
-    if answer not in ("yes", "no"):
+    try:
+        workflow.respond(
+            match, user=request.user, answer=request.POST.get("answer", ""), reason=reason
+        )
+    except ApplicationError as error:
+        match.refresh_from_db()
         return _match_page(
             request,
             match,
             sides,
-            errors={"answer": [_("Please choose yes or no.")]},
+            errors=_form_errors(error),
             values={"reason": reason},
             status=400,
         )
-    try:
-        workflow.respond(match, user=request.user, answer=answer, reason=reason)
-    except workflow.WorkflowError as exc:
-        match.refresh_from_db()
-        errors = _error_words(match, exc)
-        return _match_page(
-            request, match, sides, errors=errors, values={"reason": reason}, status=400
-        )
+    answer = request.POST["answer"]
     messages.success(
         request, _("Your yes is saved.") if answer == "yes" else _("Your answer is saved.")
     )
@@ -164,16 +138,18 @@ def match_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         quantity = int(raw)
     except ValueError:
-        quantity = None
+        quantity = None  # not a number: the workflow says what it wants instead
     try:
-        if quantity is None:
-            raise workflow.WorkflowError("invalid", "not a number", field="quantity")
         workflow.fulfil(match, user=request.user, quantity=quantity)
-    except workflow.WorkflowError as exc:
+    except ApplicationError as error:
         match.refresh_from_db()
-        errors = _error_words(match, exc)
         return _match_page(
-            request, match, sides, errors=errors, values={"quantity": raw}, status=400
+            request,
+            match,
+            sides,
+            errors=_form_errors(error),
+            values={"quantity": raw},
+            status=400,
         )
     messages.success(request, _("The handover is confirmed. Thank you!"))
     return redirect("match", pk=match.pk)
@@ -186,11 +162,10 @@ def match_message(request: HttpRequest, pk: int) -> HttpResponse:
     body = request.POST.get("body", "")
     try:
         workflow.send_message(match, user=request.user, body=body)
-    except workflow.WorkflowError as exc:
+    except ApplicationError as error:
         match.refresh_from_db()
-        errors = {"body": [_("Please write a message of at most 2000 characters.")]}
-        if "body" not in exc.errors:
-            errors = _error_words(match, exc)
-        return _match_page(request, match, sides, errors=errors, values={"body": body}, status=400)
+        return _match_page(
+            request, match, sides, errors=_form_errors(error), values={"body": body}, status=400
+        )
     messages.success(request, _("Your message was sent."))
     return redirect("match", pk=match.pk)

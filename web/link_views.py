@@ -1,5 +1,5 @@
 """One-click links from emails: `GET /l/<token>/` explains the action and asks to confirm it,
-`POST` does it (through `matching.links.use_link`) and shows what happened.
+`POST` does it (through `matching.link_actions.use_link`) and shows what happened.
 
 The GET changes nothing, because mail scanners and link previews follow links: only a person
 pressing the button decides. The page speaks the recipient's language (`link.user`), not the
@@ -15,8 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from matching.links import check_link, offer_record, use_link
-from matching.models import ActionLink, Match
+from matching.link_actions import use_link
+from matching.links import check_link, offer_record
+from matching.models import REASON_MAX_LENGTH, ActionLink, Match
 from matching.selectors import revealed_details
 from web.summaries import match_facts, offer_facts
 
@@ -179,6 +180,7 @@ def _form(request, link, *, errors=None, values=None, status=200) -> HttpRespons
             "errors": errors or {},
             "values": values or {},
             "quantity_max": match.quantity if match is not None else None,
+            "reason_max_length": REASON_MAX_LENGTH,
             "language": language,
             "languages": _languages(request),
             **_texts(link.action),
@@ -186,21 +188,6 @@ def _form(request, link, *, errors=None, values=None, status=200) -> HttpRespons
         response = render(request, "web/links/confirm.html", context, status=status)
     response["Content-Language"] = language
     return response
-
-
-def _field_errors(link: ActionLink, errors: dict) -> dict[str, list[str]]:
-    """The form's errors in the page's language. Known fields get the page's own words (the
-    workflow's messages may not be translated); anything else is shown as it came."""
-    words = {}
-    if "quantity" in errors and link.match_id:
-        words["quantity"] = [
-            _("Enter a whole number between 1 and %(most)s.") % {"most": link.match.quantity}
-        ]
-    if "reason" in errors:
-        words["reason"] = [_("The reason can be at most 300 characters long.")]
-    for name, messages in errors.items():
-        words.setdefault(name, [str(m) for m in messages])
-    return words
 
 
 def _done(request, link: ActionLink, outcome) -> HttpResponse:
@@ -240,11 +227,12 @@ def action_link(request: HttpRequest, token: str) -> HttpResponse:
         return _form(request, checked.link, values=initial)
 
     data = {name: request.POST[name] for name in ("reason", "quantity") if name in request.POST}
-    outcome = use_link(token, user=_viewer(request), data=data)
+    # The workflow words its refusals in the active language: make it the page's.
+    link = check_link(token, user=_viewer(request)).link
+    with translation.override(_language(request, link)):
+        outcome = use_link(token, user=_viewer(request), data=data)
     if outcome.problem:
         return _problem(request, outcome.problem, outcome.link)
     if outcome.errors:
-        with translation.override(_language(request, outcome.link)):
-            errors = _field_errors(outcome.link, outcome.errors)
-        return _form(request, outcome.link, errors=errors, values=data, status=400)
+        return _form(request, outcome.link, errors=outcome.errors, values=data, status=400)
     return _done(request, outcome.link, outcome)

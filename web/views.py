@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from donations.models import DonationOffer, GoodsNeed
 from matching.models import Match
 from web.health import health
 
@@ -18,8 +19,6 @@ def healthz(request):
 
 
 def home(request):
-    from donations.models import DonationOffer, GoodsNeed
-
     context = {
         "open_needs": GoodsNeed.objects.filter(status__in=["open", "partly_matched"]).count(),
         "open_offers": DonationOffer.objects.filter(status__in=["open", "partly_matched"]).count(),

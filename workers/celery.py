@@ -5,17 +5,18 @@ import os
 from celery import Celery
 from celery.signals import beat_init
 
+from workers.singleton import hold_scheduler_lock
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("willkommen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["workers"])
+# Every installed app's tasks.py (matching.tasks, notifications.tasks, workers.tasks …).
+app.autodiscover_tasks()
 
 
 @beat_init.connect
 def _become_the_only_scheduler(sender, **kwargs) -> None:
     # Fired for standalone and embedded beat before the first tick: a second beat waits here
     # as a stand-by until the first one's database session (and with it the lock) is gone.
-    from workers.singleton import hold_scheduler_lock
-
     hold_scheduler_lock()

@@ -12,18 +12,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from geo.models import PLACED_STATUSES, GeocodeStatus, PlacedModel
+from geo.tasks import refine_location
 from lifecycle.services import lifecycle_models
 from matching.scheduling import schedule_flagged
 from notifications.models import Notification
 from notifications.services import release_held
+from notifications.tasks import deliver_notification, deliver_webhook
 from notifications.webhooks import due_deliveries as due_webhook_deliveries
 
 BATCH = 1000
 
 
 def sweep_pending() -> dict[str, int]:
-    from workers import tasks
-
     now = timezone.now()
     settled = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
     counts: dict[str, int] = {}
@@ -51,7 +51,7 @@ def sweep_pending() -> dict[str, int]:
             geocode_status=GeocodeStatus.PENDING_REFINEMENT, updated_at__lt=settled
         ).values_list("pk", flat=True)[:BATCH]
         for pk in refine_ids:
-            tasks.refine_location.delay(label, pk)
+            refine_location.delay(label, pk)
         counts[f"refine:{label}"] = len(refine_ids)
 
     abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
@@ -64,13 +64,13 @@ def sweep_pending() -> dict[str, int]:
         | Q(status=Notification.Status.SENDING, claimed_at__lt=abandoned)
     ).values_list("pk", flat=True)[:BATCH]
     for pk in due:
-        tasks.deliver_notification.delay(pk)
+        deliver_notification.delay(pk)
     counts["deliver"] = len(due)
 
     # Emails held by the daily cap of a sender organisation whose day has come.
     counts["released"] = release_held(now)
     webhook_ids = due_webhook_deliveries(now)
     for pk in webhook_ids:
-        tasks.deliver_webhook.delay(pk)
+        deliver_webhook.delay(pk)
     counts["webhooks"] = len(webhook_ids)
     return counts

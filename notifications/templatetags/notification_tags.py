@@ -12,7 +12,15 @@ from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from notifications.selectors import error_without_addresses
+
 register = template.Library()
+
+
+@register.filter
+def without_addresses(text: str) -> str:
+    return error_without_addresses(text or "")
+
 
 # How the weekday, the date and the time join up in each language; Django's locale formats
 # give the parts (Arabic has no DATETIME_FORMAT of its own, so the parts are joined here).

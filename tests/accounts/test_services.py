@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from accounts import privacy, services
+from accounts import services
 from accounts.models import Membership, Organisation, Role, User
 from lifecycle.states import Status
+from privacy import services as privacy
 from tests.factories import (
     DonationOfferFactory,
     GoodsNeedFactory,

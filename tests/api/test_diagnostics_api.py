@@ -154,3 +154,27 @@ def test_a_need_that_is_unknown_closed_or_met_is_not_found(coordinator, initiati
     assert _detail(coordinator, "goods", closed.pk + 1000).status_code == 404
     assert _detail(coordinator, "housing", household.pk).status_code == 404
     assert _detail(coordinator, "furniture", closed.pk).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "kind,make_need",
+    [
+        ("goods", GoodsNeedFactory),
+        ("volunteers", VolunteerNeedFactory),
+        ("housing", HousingNeedFactory),
+    ],
+)
+def test_the_diagnostics_answer_in_the_browsable_api_and_as_json(
+    coordinator, initiative, kind, make_need
+):
+    # A browser asks for HTML; DRF's browsable renderer then reads the view's queryset too.
+    need = make_need(organisation=initiative, title="Visible in the browser", **NEED)
+    detail = reverse("api:diagnostics-detail", kwargs={"kind": kind, "pk": need.pk})
+    for url, query in ((reverse("api:diagnostics"), {"kind": kind}), (detail, {})):
+        as_html = client_for(coordinator).get(url, query, HTTP_ACCEPT="text/html")
+        assert as_html.status_code == 200, url
+        assert as_html["Content-Type"].startswith("text/html")
+        assert "Visible in the browser" in as_html.content.decode()
+        as_json = client_for(coordinator).get(url, query, HTTP_ACCEPT="application/json")
+        assert as_json.status_code == 200, url
+        assert "Visible in the browser" in str(as_json.json())

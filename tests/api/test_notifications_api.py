@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from notifications.delivery import deliver
 from notifications.models import Notification
-from notifications.services import deliver, notify, preferences_for, send_digests
+from notifications.preferences import preferences_for
+from notifications.services import notify, send_digests
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.smtp import free_port
@@ -122,7 +124,7 @@ def test_a_digest_is_not_an_inbox_item_of_its_own(donor):
 def test_smtp_down_fails_after_the_last_try_visible_to_coordinators_then_retried(
     donor, coordinator, initiative_member, sink, settings
 ):
-    from notifications.services import DeliveryDeferred
+    from notifications.delivery import DeliveryDeferred
 
     row = _note(donor, "a")
     settings.EMAIL_PORT = free_port()  # the SMTP server is down

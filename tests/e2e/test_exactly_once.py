@@ -27,10 +27,11 @@ SEED = int(os.environ.get("EXACTLY_ONCE_SEED", "5"))
 ROUNDS = int(os.environ.get("EXACTLY_ONCE_ROUNDS", "20"))
 ROWS_PER_ROUND = 40
 WORKER_CONCURRENCY = 2  # what Processes.worker starts: at most this many sends die with one
-# A claim older than this is taken over by the sweep. Short, so that a round need not wait
-# long for what a killed worker held, yet far above one delivery of a live worker: a live
-# sender that is overtaken would be a copy no crash explains, and the test would say so.
-CLAIM_TIMEOUT = 3
+# A claim older than this is handed to the sweep, which enqueues the row again. Zero: shorter
+# than any send, so only the sender lock (held by a live sender for its whole send, dropped
+# by PostgreSQL when its worker dies) keeps a live sender from being overtaken. An overtaken
+# sender would be a copy no crash explains, and the test would say so.
+CLAIM_TIMEOUT = 0
 WORKER_ENV = {"NOTIFICATION_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT)}
 # The sink holds back its 250 this long after taking a message: the window in which a killed
 # worker has handed a message over without marking its row.
@@ -224,3 +225,35 @@ def test_notifications_queued_when_redis_is_flushed_are_all_sent_once_by_the_swe
     outcome = check_at_sink(pks, sink, killed_group=None)
     assert (outcome.messages, outcome.copies) == (30, 0)
     assert set(Notification.objects.filter(pk__in=pks).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_slow_live_sender_is_never_overtaken_however_short_the_claim_timeout(
+    processes, broker, sink, recovery_settings
+):
+    """Every send takes seconds (the server holds back its 250), the claim timeout is zero,
+    and the sweep puts every row that is being sent back on the queue many times a second:
+    the other worker picks each one up, finds its sender alive, and leaves it."""
+    sink.reply_delay = 2.0
+    try:
+        users = recipients()
+        processes.worker("w1", env=WORKER_ENV)
+        processes.worker("w2", env=WORKER_ENV)
+        pks = write_rows(users, "slow", 6)
+        sweeps = 0
+        deadline = time.monotonic() + 120
+        while Notification.objects.filter(pk__in=pks).exclude(status="sent").exists():
+            assert time.monotonic() < deadline, "rows not all sent after 120 s"
+            sweep_pending()
+            sweeps += 1
+            time.sleep(0.2)
+        outcome = check_at_sink(pks, sink, killed_group=None)
+        assert (outcome.messages, outcome.copies) == (6, 0)
+        attempts = Notification.objects.filter(pk__in=pks).values_list("attempts", flat=True)
+        assert set(attempts) == {1}
+        refused = processes.log("w1").count("not-pending") + processes.log("w2").count(
+            "not-pending"
+        )
+        # The sweep did try to hand rows in the middle of their send to the other worker.
+        assert sweeps > 10 and refused > 0, (sweeps, refused)
+    finally:
+        sink.reply_delay = 0.0

@@ -5,8 +5,10 @@ from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from donations.models import DonationOffer, GoodsNeed
+from matching import tasks as matching_tasks
 from matching.areas import cell_of
 from matching.models import Match
+from notifications import tasks as notification_tasks
 from notifications.models import Notification
 from tests.e2e.conftest import queue_drained
 from tests.payloads import JACKETS_NEED, JACKETS_OFFER
@@ -105,11 +107,14 @@ def test_need_and_offer_nearby_are_matched_and_both_sides_emailed_once(
 
     # Running every task again, in this process and through the worker, changes nothing.
     cell = cell_of(need.point)
-    assert tasks.match_area.apply(args=["goods", cell]).get()["created"] == 0
+    assert matching_tasks.match_area.apply(args=["goods", cell]).get()["created"] == 0
     for notification in Notification.objects.all():
-        assert tasks.deliver_notification.apply(args=[notification.pk]).get() == "not-pending"
-        tasks.deliver_notification.delay(notification.pk)
-    tasks.match_area.delay("goods", cell)
+        assert (
+            notification_tasks.deliver_notification.apply(args=[notification.pk]).get()
+            == "not-pending"
+        )
+        notification_tasks.deliver_notification.delay(notification.pk)
+    matching_tasks.match_area.delay("goods", cell)
     tasks.match_everything.delay()
     tasks.sweep.delay()
     wait_until(lambda: queue_drained(broker), 60, "the worker to finish every task")

@@ -7,13 +7,13 @@ from django.db.models import Sum
 
 from donations.models import DonationOffer, GoodsNeed
 from housing.models import HousingNeed, HousingOffer
+from matching import tasks
 from matching.areas import cell_of
 from matching.models import ACTIVE_STATES, Match
 from tests.e2e.conftest import queue_drained
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
 from tests.housing.factories import HousingNeedFactory, HousingOfferFactory
 from tests.smtp import wait_until
-from workers import tasks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -51,7 +51,7 @@ def test_two_workers_racing_on_one_area_never_over_allocate(processes, broker, s
     assert "raised unexpected" not in logs and "IntegrityError" not in logs
     # Both workers really ran batches of this area.
     for name in ("w1", "w2"):
-        assert "workers.tasks.match_area" in processes.log(name) and "succeeded" in processes.log(
+        assert "matching.tasks.match_area" in processes.log(name) and "succeeded" in processes.log(
             name
         )
     assert Match.objects.filter(kind="goods").exists()

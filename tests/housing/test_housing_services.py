@@ -12,6 +12,7 @@ from housing import services
 from housing.models import HousingNeed, HousingOffer
 from lifecycle import services as lifecycle
 from lifecycle.states import Status
+from privacy.services import scrub_personal_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.housing.factories import HousingNeedFactory, HousingOfferFactory, personal_records
 
@@ -227,7 +228,7 @@ def test_scrubbing_a_household_removes_its_notes_everywhere():
     need = HousingNeedFactory(household_notes="Herr K. braucht Dialyse", description="Fam. K.")
     need.household_notes = "Herr K. braucht Dialyse dreimal pro Woche"
     need.save()
-    lifecycle.scrub_personal_data(need)
+    scrub_personal_data(need)
     need.refresh_from_db()
     assert need.household_notes == "" and need.description == "" and need.title == "—"
     assert need.point == need.approx_point
@@ -248,7 +249,7 @@ def test_personal_records_carry_the_marker_and_scrubbing_removes_it():
     records = personal_records(user, "Zuckerhut")
     assert [r.owner() for r in records] == [user]
     for record in records:
-        lifecycle.scrub_personal_data(record)
+        scrub_personal_data(record)
     offer = HousingOffer.objects.get(pk=records[0].pk)
     assert "Zuckerhut" not in f"{offer.address}{offer.description}{offer.title}"
     assert not offer.history.filter(title__contains="Zuckerhut").exists()

@@ -10,6 +10,7 @@ from donations.models import DonationOffer, GoodsNeed
 from lifecycle import services
 from lifecycle.states import TRANSITIONS, Status
 from matching.models import Match, MatchState
+from privacy.services import scrub_personal_data
 from tests.factories import DonationOfferFactory, GoodsNeedFactory, UserFactory
 
 ALL_PAIRS = [(a, b) for a in Status.values for b in Status.values if a != b]
@@ -96,7 +97,7 @@ def test_scrubbing_keeps_what_statistics_need_and_nothing_personal():
         address="Geheimweg 7, 04109 Leipzig", description="Ring twice", title="Jackets of Anna"
     )
     services.withdraw(offer, actor=offer.donor)
-    services.scrub_personal_data(offer)
+    scrub_personal_data(offer)
     offer = DonationOffer.objects.get(pk=offer.pk)
     assert (offer.address, offer.description, offer.title) == ("", "", "—")
     assert offer.point == offer.approx_point

@@ -4,11 +4,12 @@ gets a clear problem and changes nothing."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
-from matching import workflow
-from matching.links import check_link, use_link
+from matching import reminders, workflow
+from matching.link_actions import use_link
+from matching.links import check_link
 from matching.models import ActionLink, Match, MatchState
 from notifications.models import Notification
 from tests.factories import DonationOfferFactory, UserFactory
@@ -16,6 +17,14 @@ from tests.matching.test_batches import LINDENAU, east
 from tests.matching.test_workflow import accepted, offered, pair  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The workflow's messages are translated; these tests read them in English (the default
+    language is German)."""
+    with translation.override("en"):
+        yield
 
 
 def token_of(url: str) -> str:
@@ -115,7 +124,7 @@ def test_the_handover_link_asks_the_quantity(pair, coordinator, initiative_membe
     need = pair[0]
     accepted(pair, coordinator, initiative_member, donor)
     later = timezone.now() + timedelta(days=settings.MATCH_HANDOVER_QUESTION_DAYS, minutes=1)
-    workflow.advance_due(later)
+    reminders.advance_due(later)
     token = link_for(initiative_member, "handover_question", "fulfilled")
     for bad in ("0", "13", "zwölf"):
         assert "quantity" in use_link(token, data={"quantity": bad}).errors
@@ -128,7 +137,7 @@ def test_the_handover_link_asks_the_quantity(pair, coordinator, initiative_membe
 def test_still_available_links(donor, settings):
     offer = DonationOfferFactory(donor=donor, **east(LINDENAU, 0))
     later = timezone.now() + timedelta(days=settings.OFFER_AVAILABILITY_CHECK_DAYS, minutes=1)
-    workflow.check_offers_still_available(later)
+    reminders.check_offers_still_available(later)
     available = link_for(donor, "still_available", "available")
     withdraw = link_for(donor, "still_available", "withdraw")
     assert use_link(available).ok

@@ -5,7 +5,8 @@ import redis
 from django.conf import settings
 
 from matching.areas import cell_of
-from matching.scheduling import KEY_PREFIX, cells_to_match, schedule_everything
+from matching.debounce import KEY_PREFIX
+from matching.scheduling import cells_to_match, schedule_everything
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_a_burst_of_changes_in_one_cell_enqueues_one_batch(
 def test_a_change_after_the_batch_started_schedules_the_next_one(
     broker, django_capture_on_commit_callbacks
 ):
-    from matching.scheduling import release_cell
+    from matching.debounce import release_cell
 
     need = GoodsNeedFactory(lat=51.34, lon=12.37)
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,7 +74,7 @@ def test_a_broker_that_is_down_leaves_the_record_flagged_for_the_sweep(broker):
     from matching.scheduling import schedule_cell
 
     with mock.patch(
-        "workers.tasks.match_area.apply_async", side_effect=OperationalError("refused")
+        "matching.tasks.match_area.apply_async", side_effect=OperationalError("refused")
     ):
         assert schedule_cell("goods", "285:44") is False
     # The debounce key is gone, so the next change tries the broker again.

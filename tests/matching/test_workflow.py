@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
-from matching import workflow
+from base.errors import ApplicationError
+from matching import reminders, workflow
 from matching.models import Handover, Match, MatchEvent, MatchState
 from matching.selectors import revealed_details
-from matching.workflow import WorkflowError
 from notifications.models import Notification
 from tests.factories import (
     DonationOfferFactory,
@@ -23,6 +23,14 @@ from tests.matching.batching import created, run_for
 from tests.matching.test_batches import LINDENAU, east
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The workflow's messages are translated; these tests read them in English (the default
+    language is German)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -76,11 +84,11 @@ def test_approval_offers_the_match_to_both_sides_each_in_their_language_with_lin
 
 
 def test_only_a_coordinator_approves_and_only_once(pair, coordinator, donor):
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         workflow.approve(pair[2], actor=donor)
     assert refused.value.code == "not_allowed"
     offered(pair, coordinator)
-    with pytest.raises(WorkflowError) as again:
+    with pytest.raises(ApplicationError) as again:
         workflow.approve(pair[2], actor=coordinator)
     assert again.value.code == "wrong_state"
     assert Notification.objects.filter(template="match_offered").count() == 2
@@ -144,14 +152,14 @@ def test_one_no_declines_gives_the_quantity_back_and_tells_the_other_side(
 def test_strangers_and_second_answers_are_refused_without_change(pair, coordinator, donor):
     offered(pair, coordinator)
     stranger = UserFactory(role=Role.DONOR)
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         workflow.respond(pair[2], user=stranger, answer="yes")
     assert refused.value.code == "not_allowed"
     workflow.respond(pair[2], user=donor, answer="yes")
-    with pytest.raises(WorkflowError) as twice:
+    with pytest.raises(ApplicationError) as twice:
         workflow.respond(pair[2], user=donor, answer="no")
     assert twice.value.code == "wrong_state"
-    with pytest.raises(WorkflowError) as unclear:
+    with pytest.raises(ApplicationError) as unclear:
         workflow.respond(pair[2], user=donor, answer="maybe")
     assert unclear.value.errors == {"answer": ['Answer "yes" or "no".']}
     pair[2].refresh_from_db()
@@ -190,7 +198,7 @@ def test_a_handover_quantity_outside_the_match_is_refused(
     pair, coordinator, initiative_member, donor, quantity
 ):
     accepted(pair, coordinator, initiative_member, donor)
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         workflow.fulfil(pair[2], user=initiative_member, quantity=quantity)
     assert "quantity" in refused.value.errors
     pair[2].refresh_from_db()
@@ -199,7 +207,7 @@ def test_a_handover_quantity_outside_the_match_is_refused(
 
 def test_only_the_need_side_confirms_a_handover(pair, coordinator, initiative_member, donor):
     accepted(pair, coordinator, initiative_member, donor)
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         workflow.fulfil(pair[2], user=donor, quantity=12)
     assert refused.value.code == "not_allowed"
 
@@ -216,16 +224,16 @@ def test_one_reminder_then_expiry_gives_the_capacity_back(
     workflow.respond(match, user=donor, answer="yes")
     now = timezone.now()
     later = now + timedelta(days=settings.MATCH_REMIND_AFTER_DAYS, minutes=1)
-    assert workflow.advance_due(later)["reminded"] == 1
-    assert workflow.advance_due(later)["reminded"] == 0
+    assert reminders.advance_due(later)["reminded"] == 1
+    assert reminders.advance_due(later)["reminded"] == 0
     assert set(sent("match_reminder")) == {initiative_member.pk}  # the donor answered
 
     end = now + timedelta(days=settings.MATCH_EXPIRE_AFTER_DAYS, minutes=1)
-    assert workflow.advance_due(end)["expired"] == 1
+    assert reminders.advance_due(end)["expired"] == 1
     refresh(match, need, offer)
     assert match.state == MatchState.EXPIRED and need.quantity_open == 12
     assert set(sent("match_expired")) == {initiative_member.pk, donor.pk}
-    assert workflow.advance_due(end)["expired"] == 0
+    assert reminders.advance_due(end)["expired"] == 0
 
 
 def test_accepted_but_not_handed_over_asks_did_it_happen_once(
@@ -233,10 +241,10 @@ def test_accepted_but_not_handed_over_asks_did_it_happen_once(
 ):
     match = accepted(pair, coordinator, initiative_member, donor)
     soon = timezone.now() + timedelta(days=1)
-    assert workflow.advance_due(soon)["handover_asked"] == 0
+    assert reminders.advance_due(soon)["handover_asked"] == 0
     later = timezone.now() + timedelta(days=settings.MATCH_HANDOVER_QUESTION_DAYS, minutes=1)
-    assert workflow.advance_due(later)["handover_asked"] == 1
-    assert workflow.advance_due(later)["handover_asked"] == 0
+    assert reminders.advance_due(later)["handover_asked"] == 1
+    assert reminders.advance_due(later)["handover_asked"] == 0
     [question] = Notification.objects.filter(template="handover_question")
     assert question.recipient == initiative_member
     assert set(question.context["links"]) == {"fulfilled", "not_happened"}
@@ -260,7 +268,7 @@ def test_a_coordinator_cancels_with_a_reason_the_sides_are_told(
     pair, coordinator, initiative_member, donor
 ):
     offered(pair, coordinator)
-    with pytest.raises(WorkflowError) as no_reason:
+    with pytest.raises(ApplicationError) as no_reason:
         workflow.cancel(pair[2], actor=coordinator, reason="  ")
     assert "reason" in no_reason.value.errors
     workflow.cancel(pair[2], actor=coordinator, reason="The donor called: moved away")
@@ -282,7 +290,7 @@ def test_a_rejected_proposal_is_never_told_to_the_sides(pair, coordinator):
 def test_a_coordinator_matches_by_hand_within_what_is_open(coordinator, donor, initiative):
     need = GoodsNeedFactory(organisation=initiative, quantity=5, **east(LINDENAU, 0))
     offer = DonationOfferFactory(donor=donor, quantity=3, **east(LINDENAU, 40))
-    with pytest.raises(WorkflowError) as too_many:
+    with pytest.raises(ApplicationError) as too_many:
         workflow.create_manual(
             actor=coordinator, kind="goods", need=need, offer=offer, quantity=4, reason="Phone"
         )
@@ -317,22 +325,22 @@ def test_handing_a_need_over_keeps_who_when_why_and_restarts_its_matches(
     assert need.history.first().history_change_reason == "handed over: Shelter closes"
     [told] = Notification.objects.filter(template="need_handed_over")
     assert told.recipient == newcomer and told.language == "uk"
-    with pytest.raises(WorkflowError):
+    with pytest.raises(ApplicationError):
         workflow.hand_over_need(need, actor=coordinator, to_organisation=other, reason="again")
 
 
 def test_old_offers_are_asked_and_withdrawn_when_nobody_answers(donor, settings):
     offer = DonationOfferFactory(donor=donor, **east(LINDENAU, 0))
     now = timezone.now()
-    assert workflow.check_offers_still_available(now)["asked"] == 0
+    assert reminders.check_offers_still_available(now)["asked"] == 0
     later = now + timedelta(days=settings.OFFER_AVAILABILITY_CHECK_DAYS, minutes=1)
-    assert workflow.check_offers_still_available(later) == {"asked": 1, "withdrawn": 0}
-    assert workflow.check_offers_still_available(later) == {"asked": 0, "withdrawn": 0}
+    assert reminders.check_offers_still_available(later) == {"asked": 1, "withdrawn": 0}
+    assert reminders.check_offers_still_available(later) == {"asked": 0, "withdrawn": 0}
     [ping] = Notification.objects.filter(template="still_available")
     assert set(ping.context["links"]) == {"available", "withdraw"}
 
     silent = later + timedelta(days=settings.OFFER_AVAILABILITY_ANSWER_DAYS, minutes=1)
-    assert workflow.check_offers_still_available(silent)["withdrawn"] == 1
+    assert reminders.check_offers_still_available(silent)["withdrawn"] == 1
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
     assert Notification.objects.filter(template="offer_withdrawn", recipient=donor).count() == 1
@@ -341,18 +349,18 @@ def test_old_offers_are_asked_and_withdrawn_when_nobody_answers(donor, settings)
 def test_an_answered_availability_check_starts_the_clock_again(donor, settings):
     offer = DonationOfferFactory(donor=donor, **east(LINDENAU, 0))
     later = timezone.now() + timedelta(days=settings.OFFER_AVAILABILITY_CHECK_DAYS, minutes=1)
-    workflow.check_offers_still_available(later)
+    reminders.check_offers_still_available(later)
     workflow.confirm_available(offer, user=donor)
     offer.refresh_from_db()
     assert offer.availability_asked_at is None and offer.status == "open"
     silent = later + timedelta(days=settings.OFFER_AVAILABILITY_ANSWER_DAYS, minutes=1)
-    assert workflow.check_offers_still_available(silent)["withdrawn"] == 0
+    assert reminders.check_offers_still_available(silent)["withdrawn"] == 0
 
 
 def test_messages_are_relayed_to_the_other_side_only_while_offered_or_accepted(
     pair, coordinator, initiative_member, donor
 ):
-    with pytest.raises(WorkflowError) as early:
+    with pytest.raises(ApplicationError) as early:
         workflow.send_message(pair[2], user=donor, body="Hello")
     assert early.value.code == "wrong_state"
     offered(pair, coordinator)
@@ -362,10 +370,10 @@ def test_messages_are_relayed_to_the_other_side_only_while_offered_or_accepted(
     assert relayed.recipient == initiative_member
     assert relayed.context["body"] == "I can bring them on Saturday"
     assert donor.email not in str(relayed.context)
-    with pytest.raises(WorkflowError) as empty:
+    with pytest.raises(ApplicationError) as empty:
         workflow.send_message(pair[2], user=donor, body="   ")
     assert empty.value.errors == {"body": ["Please write a message."]}
-    with pytest.raises(WorkflowError):
+    with pytest.raises(ApplicationError):
         workflow.send_message(pair[2], user=coordinator, body="Hi")
 
 

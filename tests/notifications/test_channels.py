@@ -8,16 +8,15 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from notifications.delivery import deliver
 from notifications.models import Notification, NotificationPreference
+from notifications.preferences import preferences_for, unsubscribe_token
 from notifications.services import (
     berlin_day,
-    deliver,
     digest_key,
     notify,
-    preferences_for,
     release_held,
     send_digests,
-    unsubscribe_token,
     update_preferences,
 )
 from tests.factories import MembershipFactory, UserFactory

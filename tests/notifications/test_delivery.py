@@ -1,12 +1,15 @@
 """Delivery of outbox rows through Django's SMTP backend to a real SMTP server."""
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from notifications.delivery import DeliveryDeferred, deliver
 from notifications.models import Notification
-from notifications.services import DeliveryDeferred, deliver, notify
+from notifications.services import notify
 from tests.factories import UserFactory
-from tests.smtp import free_port
+from tests.smtp import free_port, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,50 @@ def test_a_template_fault_fails_the_row_at_once_and_sends_nothing(row, sink):
     row.refresh_from_db()
     assert row.status == "failed" and row.last_error.startswith("rendering:")
     assert sink.received() == []
+
+
+class LiveSender:
+    """Another process sending a row: it holds the row's sender lock on a database session
+    of its own, as a worker does for the whole send."""
+
+    def __init__(self, model, pk: int) -> None:
+        db = connection.settings_dict
+        self.session = psycopg.connect(
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            dbname=db["NAME"],
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+            autocommit=True,
+        )
+        key = f"{model._meta.db_table}:{pk}"
+        self.session.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
+
+    def dies(self) -> None:
+        """A killed worker's session ends; PostgreSQL releases its locks with it (as soon as
+        the server process notices the connection is gone)."""
+        pid = self.session.info.backend_pid
+        self.session.close()
+
+        def gone() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+                return cursor.fetchone()[0] == 0
+
+        wait_until(gone, 30, "the dead sender's session to end")
+
+
+def test_a_live_sender_is_never_overtaken_however_old_its_claim(row, sink, settings):
+    settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 0
+    long_ago = timezone.now() - timezone.timedelta(hours=2)
+    Notification.objects.filter(pk=row.pk).update(status="sending", claimed_at=long_ago)
+    sender = LiveSender(Notification, row.pk)
+    try:
+        assert deliver(row.pk) == "not-pending"
+        row.refresh_from_db()
+        assert (row.status, row.claimed_at, row.attempts) == ("sending", long_ago, 0)
+        assert sink.received() == []
+    finally:
+        sender.dies()
+    assert deliver(row.pk) == "sent"
+    assert len(sink.received()) == 1

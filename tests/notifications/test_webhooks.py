@@ -7,9 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from notifications.delivery import DeliveryDeferred, deliver_webhook
 from notifications.models import WebhookDelivery, WebhookEndpoint
-from notifications.services import DeliveryDeferred
-from notifications.webhooks import deliver_webhook, emit_webhook
+from notifications.webhooks import emit_webhook
 from tests.conftest import client_for
 from tests.notifications.webhook_receiver import Receiver
 

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from donations.models import DonationOffer, GoodsNeed
+from lifecycle import tasks as lifecycle_tasks
 from lifecycle.states import Status
+from privacy import tasks as privacy_tasks
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
-from workers import tasks
 
 
 def _closed_offer(days_ago: int) -> DonationOffer:
@@ -38,7 +39,7 @@ def retention(settings):
 def test_a_record_closed_longer_than_the_retention_period_loses_its_personal_data(retention):
     old = _closed_offer(days_ago=retention + 1)
 
-    assert tasks.apply_retention() == 1
+    assert privacy_tasks.apply_retention() == 1
 
     old.refresh_from_db()
     assert (old.title, old.address, old.description) == ("—", "", "")
@@ -53,7 +54,7 @@ def test_a_record_closed_more_recently_keeps_its_personal_data(retention):
     young = _closed_offer(days_ago=retention - 1)
     open_offer = DonationOfferFactory(address="Eisenbahnstraße 40, 04315 Leipzig")
 
-    assert tasks.apply_retention() == 0
+    assert privacy_tasks.apply_retention() == 0
 
     young.refresh_from_db()
     open_offer.refresh_from_db()
@@ -64,11 +65,11 @@ def test_a_record_closed_more_recently_keeps_its_personal_data(retention):
 @pytest.mark.django_db
 def test_running_retention_twice_is_harmless(retention):
     old = _closed_offer(days_ago=retention + 5)
-    assert tasks.apply_retention() == 1
+    assert privacy_tasks.apply_retention() == 1
     old.refresh_from_db()
     first = old.scrubbed_at
 
-    assert tasks.apply_retention() == 0
+    assert privacy_tasks.apply_retention() == 0
 
     old.refresh_from_db()
     assert old.scrubbed_at == first and old.title == "—"
@@ -80,8 +81,8 @@ def test_the_expiry_task_expires_a_goods_need_past_its_deadline():
     due = GoodsNeedFactory(deadline=today - timedelta(days=1))
     running = GoodsNeedFactory(deadline=today + timedelta(days=3))
 
-    assert tasks.expire_due() == 1
-    assert tasks.expire_due() == 0  # a second run finds nothing left to do
+    assert lifecycle_tasks.expire_due() == 1
+    assert lifecycle_tasks.expire_due() == 0  # a second run finds nothing left to do
 
     due.refresh_from_db()
     running.refresh_from_db()
@@ -94,5 +95,5 @@ def test_both_tasks_run_daily(settings):
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    assert schedule["workers.tasks.expire_due"] == 24 * 60 * 60
-    assert schedule["workers.tasks.apply_retention"] == 24 * 60 * 60
+    assert schedule["lifecycle.tasks.expire_due"] == 24 * 60 * 60
+    assert schedule["privacy.tasks.apply_retention"] == 24 * 60 * 60

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from lifecycle.services import expire_due, scrub_personal_data
+from lifecycle.services import expire_due
 from lifecycle.states import Status
+from privacy.services import scrub_personal_data
 from tests.factories import UserFactory
 from tests.volunteers.factories import (
     VolunteerNeedFactory,

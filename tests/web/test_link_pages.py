@@ -209,3 +209,15 @@ def test_an_offer_can_be_confirmed_available_or_withdrawn_by_link(scene):
     assert Client().post(path).status_code == 200
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
+
+
+def test_a_refused_reason_is_explained_in_the_recipients_language_not_the_browsers(scene):
+    offer_it(scene)
+    path = link_path(scene.donor, "decline")  # the donor reads Arabic
+    before = snapshot(scene)
+    response = Client().post(path, {"reason": "x" * 301}, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "يمكن أن يكون السبب 300 حرف على الأكثر." in html and 'maxlength="300"' in html
+    assert "Zeichen" not in html
+    assert snapshot(scene) == before

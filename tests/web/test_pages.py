@@ -244,3 +244,36 @@ def test_the_dashboard_lists_failed_emails_and_webhooks(scene):
     html = signed_in(scene.coordinator).get("/coordination/").content.decode()
     assert f'data-failed-notification="{row.pk}"' in html and "550 mailbox" in html
     assert f'data-failed-webhook="{delivery.pk}"' in html and "hooks.example.org" in html
+
+
+def test_the_dashboard_shows_a_failed_emails_error_without_the_address_it_quotes(scene):
+    offer_it(scene)
+    row = Notification.objects.filter(recipient=scene.donor).first()
+    error = f"550 5.1.1 <{scene.donor.email}>: mailbox unavailable"
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.FAILED, attempts=8, last_error=error
+    )
+    html = signed_in(scene.coordinator).get("/coordination/").content.decode()
+    assert "mailbox unavailable" in html and scene.donor.email not in html
+
+
+def test_the_workflows_limits_are_shown_beside_the_fields_in_the_persons_language(scene):
+    coordinator = signed_in(scene.coordinator)  # German
+    assert 'maxlength="300"' in coordinator.get("/coordination/").content.decode()
+    reject = f"/coordination/matches/{scene.match.pk}/reject/"
+    response = coordinator.post(reject, {"reason": "x" * 301})
+    assert response.status_code == 400
+    assert "Der Grund darf höchstens 300 Zeichen lang sein." in response.content.decode()
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.PROPOSED
+
+    offer_it(scene)
+    member = signed_in(scene.member)  # German
+    url = f"/matches/{scene.match.pk}/"
+    assert 'maxlength="2000"' in member.get(url).content.decode()
+    response = member.post(url + "messages/", {"body": "x" * 2001})
+    assert response.status_code == 400
+    assert "Die Nachricht darf höchstens 2000 Zeichen lang sein." in response.content.decode()
+    response = member.post(url + "messages/", {"body": "   "})
+    assert "Bitte schreiben Sie eine Nachricht." in response.content.decode()
+    assert scene.match.messages.count() == 0

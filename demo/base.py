@@ -1,6 +1,6 @@
 """What every part of the demo shares: user specs, the report and the initiatives' names.
 
-A module of its own so that web/demo.py (the entry point) can import the volunteer and housing
+A module of its own so that demo/loader.py (the entry point) can import the volunteer and housing
 parts while those use the same specs and names without importing it back.
 """
 

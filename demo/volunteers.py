@@ -13,9 +13,7 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 
 from accounts.models import Organisation, Role, User
-from volunteers.models import Skill, VolunteerNeed, VolunteerProfile
-from volunteers.services import create_volunteer_need, create_volunteer_profile
-from web.demo_base import (
+from demo.base import (
     CONNEWITZ,
     FRAUENCAFE,
     LERNBRUECKE,
@@ -27,6 +25,8 @@ from web.demo_base import (
     days_ahead,
     local_datetime,
 )
+from volunteers.models import Skill, VolunteerNeed, VolunteerProfile
+from volunteers.services import create_volunteer_need, create_volunteer_profile
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 

@@ -17,9 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from accounts.models import Organisation, Role, User
-from housing.models import HousingNeed, HousingOffer
-from housing.services import create_housing_need, create_housing_offer
-from web.demo_base import (
+from demo.base import (
     CONNEWITZ,
     FRAUENCAFE,
     LERNBRUECKE,
@@ -30,6 +28,8 @@ from web.demo_base import (
     DemoUser,
     days_ahead,
 )
+from housing.models import HousingNeed, HousingOffer
+from housing.services import create_housing_need, create_housing_offer
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ LANDLORDS = (
     DemoUser("heike.engel", "Heike", "Engel", "de", Role.LANDLORD),
 )
 
-# bianca.kern lets the flats of the housing cooperative (web/demo.py ORGANISATIONS).
+# bianca.kern lets the flats of the housing cooperative (demo/loader.py ORGANISATIONS).
 FLATS = (
     DemoFlat(
         "bianca.kern",

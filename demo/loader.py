@@ -6,7 +6,7 @@ overwrites what a person changed since. Records go through the same services as 
 are geocoded by the gazetteer and queued for matching once the transaction commits.
 
 This module is the entry point and holds the people, initiatives and goods; the volunteers are
-in web/demo_volunteers.py, the flats and households in web/demo_housing.py.
+in demo/volunteers.py, the flats and households in demo/housing.py.
 
 The names, organisations and addresses are invented; any likeness to real ones is chance.
 """
@@ -26,18 +26,7 @@ from redis.exceptions import RedisError
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
-from donations.models import Category, Condition, DonationOffer, GoodsNeed
-from donations.services import create_donation_offer, create_goods_need
-from housing.models import HousingNeed, HousingOffer
-from matching.models import Match
-from volunteers.models import (
-    AvailabilitySlot,
-    AwayPeriod,
-    Shift,
-    VolunteerNeed,
-    VolunteerProfile,
-)
-from web.demo_base import (
+from demo.base import (
     CONNEWITZ,
     DEMO_PASSWORD,
     FRAUENCAFE,
@@ -49,9 +38,20 @@ from web.demo_base import (
     DemoReport,
     DemoUser,
 )
-from web.demo_housing import LANDLORDS, load_housing
-from web.demo_volunteers import VOLUNTEERS, load_volunteers
-from web.demo_workflow import walk_demo_matches
+from demo.housing import LANDLORDS, load_housing
+from demo.volunteers import VOLUNTEERS, load_volunteers
+from demo.workflow import walk_demo_matches
+from donations.models import Category, Condition, DonationOffer, GoodsNeed
+from donations.services import create_donation_offer, create_goods_need
+from housing.models import HousingNeed, HousingOffer
+from matching.models import Match
+from volunteers.models import (
+    AvailabilitySlot,
+    AwayPeriod,
+    Shift,
+    VolunteerNeed,
+    VolunteerProfile,
+)
 
 ADMIN_URL = "http://localhost:8000/admin/"
 API_DOCS_URL = "http://localhost:8000/api/v1/docs/"
@@ -188,7 +188,7 @@ ORGANISATIONS = (
         "soniashnyk@example.org",
         (("iryna.kovalenko", True), ("dmytro.shevchuk", False)),
     ),
-    # The landlord of the cooperative's flats (web/demo_housing.py) is its staff member.
+    # The landlord of the cooperative's flats (demo/housing.py) is its staff member.
     DemoOrganisation(
         GENOSSENSCHAFT,
         "vermietung@parkblick-leipzig.example.org",
@@ -682,7 +682,7 @@ def load_demo(
     `grant_coordinator_permissions` adds the demo's permissions that an existing Coordinators
     group lacks (e.g. for kinds of records added after the group was made); none are removed.
     `walk_matches` matches the demo at once and moves a few matches along the workflow
-    (`web.demo_workflow`).
+    (`demo.workflow`).
     """
     today = today or timezone.localdate()
     report = DemoReport()

@@ -1,4 +1,4 @@
-"""A person's rights over their data: a copy of everything (export) and erasure.
+"""A person's rights over their data: erasure, and retention of closed records.
 
 Erasure keeps what statistics need (records with kind, category, quantity, district, status
 and dates; the user row as an anonymous anchor for them) and removes everything that says who
@@ -6,16 +6,13 @@ the person was, where they live and how to reach them.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from decimal import Decimal
-from uuid import UUID
+from datetime import datetime
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,119 +20,18 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, User
 from accounts.services import ERASED_PREFIX
+from base.errors import ApplicationError
+from geo.models import GeocodeCacheEntry
 from lifecycle import services as lifecycle_services
 from lifecycle.models import LifecycleModel
 from lifecycle.states import CLOSED_STATUSES
 from matching.models import MatchMessage
+from notifications.models import Notification
+from privacy.selectors import matches_of_records, owned_records_of
 
 SCRUBBED = "—"
 # Shorter strings (a username "ab") would be replaced inside unrelated admin log lines.
 MIN_REPLACED_LENGTH = 3
-
-
-def _plain(value):
-    """A JSON-ready form of a model field value."""
-    if hasattr(value, "coords"):
-        return {"lat": value.y, "lon": value.x}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    return value
-
-
-def _row(obj, exclude: Iterable[str] = ()) -> dict:
-    skip = set(exclude)
-    return {
-        f.attname: _plain(f.value_from_object(obj))
-        for f in obj._meta.concrete_fields
-        if f.attname not in skip
-    }
-
-
-def _has_field(model, name: str) -> bool:
-    return any(f.name == name for f in model._meta.concrete_fields)
-
-
-def records_of(user: User) -> dict[type[LifecycleModel], QuerySet]:
-    """Every need and offer the person owns (OWNER_FIELD) or created (created_by)."""
-    found = {}
-    for model in lifecycle_services.lifecycle_models():
-        q = Q(pk__in=[])
-        if model.OWNER_FIELD:
-            q |= Q(**{model.OWNER_FIELD: user})
-        if _has_field(model, "created_by"):
-            q |= Q(created_by=user)
-        found[model] = model.objects.filter(q).order_by("pk")
-    return found
-
-
-def owned_records_of(user: User) -> dict[type[LifecycleModel], QuerySet]:
-    """Records that belong to the person alone (not to an initiative)."""
-    return {
-        model: model.objects.filter(**{model.OWNER_FIELD: user}).order_by("pk")
-        for model in lifecycle_services.lifecycle_models()
-        if model.OWNER_FIELD
-    }
-
-
-def _matches_of(records: dict[type[LifecycleModel], list[int]]):
-    """Matches with one of the records on either side, whatever kinds the Match model links."""
-    from matching.models import Match
-
-    q = Q(pk__in=[])
-    for field in Match._meta.concrete_fields:
-        ids = records.get(getattr(field, "related_model", None))
-        if field.is_relation and ids:
-            q |= Q(**{f"{field.name}__in": ids})
-    return Match.objects.filter(q).prefetch_related("events").order_by("pk")
-
-
-def export_personal_data(user: User) -> dict:
-    """Everything the platform holds about the person, as plain JSON-ready data."""
-    from notifications.models import Notification
-
-    account = _row(user, exclude=("password",))
-    memberships = [
-        {
-            "organisation": {"id": m.organisation_id, "name": m.organisation.name},
-            "status": m.status,
-            "is_admin": m.is_admin,
-            "created_at": _plain(m.created_at),
-        }
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-    ]
-    records, ids = [], {}
-    for model, queryset in records_of(user).items():
-        for record in queryset:
-            data = record.export_data()
-            data["history"] = [
-                _row(h) for h in record.history.order_by("history_date", "history_id")
-            ]
-            records.append(data)
-            ids.setdefault(model, []).append(record.pk)
-    matches = []
-    for match in _matches_of(ids):
-        data = _row(match)
-        data["events"] = [_row(event) for event in match.events.all()]
-        matches.append(data)
-    notifications = [
-        _row(n, exclude=("recipient_id", "idempotency_key", "claimed_at"))
-        for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
-    ]
-    messages = [
-        {"match": m.match_id, "side": m.sender_side, "body": m.body, "at": _plain(m.at)}
-        for m in MatchMessage.objects.filter(sender=user).order_by("at", "pk")
-    ]
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "account": account,
-        "memberships": memberships,
-        "records": records,
-        "matches": matches,
-        "notifications": notifications,
-        "messages_sent": messages,
-    }
 
 
 # --- erasure ---------------------------------------------------------------------------------
@@ -144,15 +40,13 @@ def export_personal_data(user: User) -> dict:
 def erase_own_account(user: User, *, password: str) -> None:
     """Erasure asked for by the person: the password confirms it is them."""
     if not user.check_password(password):
-        raise ValidationError({"password": _("The password is not correct.")})
+        raise ApplicationError({"password": _("The password is not correct.")})
     erase_account(user)
 
 
 @transaction.atomic
 def erase_account(user: User) -> None:
     """Remove the person's personal data everywhere; keep counts for statistics."""
-    from notifications.models import Notification
-
     user = User.objects.select_for_update().get(pk=user.pk)
     replacement = f"{ERASED_PREFIX}{user.pk}"
     owned = {model: list(qs) for model, qs in owned_records_of(user).items()}
@@ -166,10 +60,10 @@ def erase_account(user: User) -> None:
         for record in records:
             if record.status not in CLOSED_STATUSES:
                 lifecycle_services.withdraw(record, actor=user, reason="account erased")
-            lifecycle_services.scrub_personal_data(record)
+            scrub_personal_data(record)
 
     owned_ids = {model: [r.pk for r in records] for model, records in owned.items() if records}
-    match_ids = list(_matches_of(owned_ids).values_list("pk", flat=True))
+    match_ids = list(matches_of_records(owned_ids).values_list("pk", flat=True))
     Notification.objects.filter(recipient=user).delete()
     _scrub_notifications_to_others(user, match_ids, identity, personal)
     _scrub_messages(user)
@@ -238,8 +132,6 @@ def _scrub_notifications_to_others(
 ) -> None:
     """Messages to the other side of a match quote the person's offer title; they keep the
     facts (quantity, category, district) and lose the words."""
-    from notifications.models import Notification
-
     as_text = Cast("context", TextField())
     mentions = Q(context__match_id__in=match_ids)
     for text in identity:
@@ -259,8 +151,6 @@ def _scrub_notifications_to_others(
 def _scrub_messages(user: User) -> None:
     """What the person wrote through the relay is theirs: the words go, in the thread and in
     the notifications that carried them to the other side; that a message was sent stays."""
-    from notifications.models import Notification
-
     sent = list(MatchMessage.objects.filter(sender=user).values_list("pk", flat=True))
     MatchMessage.objects.filter(pk__in=sent).update(body=SCRUBBED, sender=None)
     carried = Notification.objects.filter(
@@ -302,3 +192,37 @@ def _delete_sessions(user: User) -> None:
         if s.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
     Session.objects.filter(pk__in=stale).delete()
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def scrub_personal_data(record: LifecycleModel) -> None:
+    """Remove the personal data of one record, in its live row and in its history.
+
+    What stays is what statistics need: kind, category, quantities, district, status, dates.
+    The exact point collapses onto the public grid point.
+    """
+    model = type(record)
+    values = record.scrubbed_values()
+    if record.address:
+        GeocodeCacheEntry.objects.filter(query__iexact=record.address.strip()).delete()
+    model.objects.filter(pk=record.pk).update(**values, scrubbed_at=timezone.now())
+    history_fields = {f.name for f in model.history.model._meta.fields}
+    history_values = {k: v for k, v in values.items() if k in history_fields}
+    if history_values:
+        model.history.filter(id=record.pk).update(**history_values)
+    record.scrub_related()
+
+
+def scrub_closed_before(cutoff: datetime) -> int:
+    """Retention: closed records older than the cutoff lose their personal data."""
+    scrubbed = 0
+    for model in lifecycle_services.lifecycle_models():
+        stale = model.objects.filter(
+            status__in=CLOSED_STATUSES, closed_at__lt=cutoff, scrubbed_at__isnull=True
+        )
+        for record in stale.iterator():
+            scrub_personal_data(record)
+            scrubbed += 1
+    return scrubbed

@@ -16,6 +16,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from demo import housing as demo_housing
+from demo import loader as demo
+from demo import volunteers as demo_volunteers
 from donations.models import Category, DonationOffer, GoodsNeed, Status
 from geo.models import GeocodeStatus
 from housing.models import HousingNeed, HousingOffer
@@ -27,7 +30,6 @@ from volunteers.models import (
     VolunteerNeed,
     VolunteerProfile,
 )
-from web import demo, demo_housing, demo_volunteers
 
 pytestmark = pytest.mark.django_db
 

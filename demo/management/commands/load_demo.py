@@ -1,9 +1,9 @@
-"""Load the Leipzig demo (see web/demo.py); idempotent, so `make run` can call it every time."""
+"""Load the Leipzig demo (see demo/loader.py); idempotent, so `make run` can call it every time."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from web import demo
+from demo import loader as demo
 
 KINDS = (
     "groups",

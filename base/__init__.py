@@ -1,0 +1,1 @@
+"""What every app may use: the one application error. The lowest layer; imports no app."""

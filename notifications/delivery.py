@@ -1,0 +1,272 @@
+"""Sending what the outbox holds: each email and each webhook delivery once.
+
+A row is sent by whoever holds its sender lock and claimed it by a conditional update;
+failures retry with backoff, and a row that keeps failing (or whose senders keep dying) ends
+as failed, listed for coordinators. A copy is only possible when a sender dies after the
+receiver took the message and before the row was marked sent; it carries the same
+Message-ID (emails) or X-Willkommen-Delivery (webhooks), so the receiver can drop it.
+"""
+
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from base.errors import NOT_FOUND, ApplicationError
+from notifications.models import Notification, WebhookAttempt, WebhookDelivery
+from notifications.preferences import preferences_for, unsubscribe_url
+from notifications.rendering import render_email
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "Willkommen-Webhooks/1"
+
+
+class DeliveryDeferred(Exception):
+    """Sending failed for now; the row is pending again and will be retried."""
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+@contextmanager
+def sender_lock(model, pk: int) -> Iterator[bool]:
+    """Whether this process may send the row: True while it holds the row's sender lock.
+
+    The lock is a PostgreSQL session-level advisory lock on the sender's own database
+    connection, held for the whole send. PostgreSQL drops it when that session ends, also
+    when the worker is killed; so a row whose sender lock is free has no live sender, and
+    one whose lock is taken is never overtaken, however slow its sender is.
+    """
+    key = f"{model._meta.db_table}:{pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            _unlock(key)
+
+
+def _unlock(key: str) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+    except DatabaseError:
+        # The connection is gone, and with its session the lock.
+        logger.warning("could not release the sender lock %s", key, exc_info=True)
+
+
+def claim(model, pk: int, now) -> QuerySet | None:
+    """Take one outbox row (an email or a webhook delivery) for sending, by a conditional
+    update: pending, or sending but abandoned by a dead worker. Call it holding the row's
+    `sender_lock`: a row still marked sending then has no live sender. Returns the queryset
+    that names the row while this claim holds it, or None if it is not to be sent now."""
+    abandoned = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+    claimed = (
+        model.objects.filter(pk=pk)
+        .filter(Q(status="pending") | Q(status="sending", claimed_at__lt=abandoned))
+        .update(status="sending", claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return model.objects.filter(pk=pk, status="sending", claimed_at=now)
+
+
+def reset_failed(model, pk: int, enqueue) -> object:
+    """A coordinator tries a failed row again: pending, with a fresh set of attempts, sent
+    after commit by `enqueue(pk)`."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=pk).first()
+        if row is None:
+            raise ApplicationError(_("No such delivery."), code=NOT_FOUND)
+        if row.status != "failed":
+            raise ApplicationError({"status": _("Only a failed delivery can be tried again.")})
+        row.status = "pending"
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(lambda: enqueue(pk))
+    return row
+
+
+def deliver(notification_id: int) -> str:
+    """Send one notification's email if nobody else is sending it. Returns what happened."""
+    with sender_lock(Notification, notification_id) as held:
+        if not held:
+            return "not-pending"
+        return _deliver_email(notification_id)
+
+
+def _deliver_email(notification_id: int) -> str:
+    now = timezone.now()
+    mine = claim(Notification, notification_id, now)
+    if mine is None:
+        return "not-pending"
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
+        # Claimed again and again without an outcome (a worker that dies on this row): give
+        # up, so that coordinators see it instead of the sweep taking it back forever.
+        mine.update(
+            status=Notification.Status.FAILED,
+            next_attempt_at=None,
+            last_error=notification.last_error or "gave up: the worker was lost on every try",
+        )
+        return "failed"
+    recipient = notification.recipient
+    if not (recipient.is_active and recipient.email):
+        # An erased or deactivated account: there is nobody to write to, and retrying will
+        # not change that. The failed row shows coordinators that the message went nowhere.
+        mine.update(status=Notification.Status.FAILED, last_error="recipient has no address")
+        return "undeliverable"
+    if not preferences_for(recipient).email:
+        # Switched off (e.g. unsubscribed) after the row was written.
+        mine.update(status=Notification.Status.SKIPPED)
+        return "skipped"
+    try:
+        message = render_email(notification)
+        unsubscribe = unsubscribe_url(recipient)
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        # RFC 8058: a mail client may unsubscribe with one POST, no page in between.
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    except Exception as exc:
+        # A template or configuration fault: retrying will not mend it. Failed rows are
+        # shown to coordinators, who send them again once it is fixed.
+        logger.exception("notification %s could not be rendered", notification_id)
+        mine.update(status=Notification.Status.FAILED, last_error=f"rendering: {exc!r}"[:2000])
+        return "failed"
+    try:
+        message.send(fail_silently=False)
+    except (SMTPException, OSError) as exc:
+        failed = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        mine.update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            next_attempt_at=None if failed else now + backoff(notification.attempts),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        logger.warning(
+            "notification %s: attempt %s failed: %s", notification_id, notification.attempts, exc
+        )
+        if failed:
+            return "failed"
+        raise DeliveryDeferred(str(exc)) from exc
+    mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def body_of(delivery: WebhookDelivery) -> bytes:
+    # The same bytes on every try, so that a receiver may compare copies.
+    return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect would turn the POST into a GET elsewhere: count it as a failed try instead.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
+    """POST once: (status code or None, error text or "")."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return exc.code, f"HTTP {exc.code}"
+    except (OSError, http.client.HTTPException) as exc:  # refused, timeout, reset, garbage
+        reason = getattr(exc, "reason", None) or exc
+        return None, f"{type(exc).__name__}: {reason}"[:2000]
+
+
+def deliver_webhook(delivery_id: int) -> str:
+    """Post one delivery if nobody else is posting it. Returns what happened; raises
+    DeliveryDeferred when another try is due."""
+    with sender_lock(WebhookDelivery, delivery_id) as held:
+        if not held:
+            return "not-pending"
+        return _post_delivery(delivery_id)
+
+
+def _post_delivery(delivery_id: int) -> str:
+    now = timezone.now()
+    mine = claim(WebhookDelivery, delivery_id, now)
+    if mine is None:
+        return "not-pending"
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    if delivery.attempts > settings.WEBHOOK_MAX_ATTEMPTS:
+        # Claimed again and again without an outcome (a worker that dies on this row).
+        mine.update(
+            status=WebhookDelivery.Status.FAILED,
+            next_attempt_at=None,
+            last_error=delivery.last_error or "gave up: the worker was lost on every try",
+        )
+        return "failed"
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        mine.update(status=WebhookDelivery.Status.FAILED, last_error="endpoint switched off")
+        return "inactive"
+    body = body_of(delivery)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Willkommen-Event": delivery.event,
+        "X-Willkommen-Delivery": str(delivery.uuid),
+        "X-Willkommen-Timestamp": timestamp,
+        "X-Willkommen-Signature": sign(endpoint.secret, timestamp, body),
+    }
+    started = time.monotonic()
+    code, error = _post(endpoint.url, body, headers)
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        status_code=code,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        error=error,
+    )
+    if code is not None and 200 <= code < 300:
+        mine.update(
+            status=WebhookDelivery.Status.SENT,
+            delivered_at=timezone.now(),
+            last_status_code=code,
+            last_error="",
+        )
+        return "sent"
+    failed = delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+    mine.update(
+        status=WebhookDelivery.Status.FAILED if failed else WebhookDelivery.Status.PENDING,
+        next_attempt_at=None if failed else now + backoff(delivery.attempts),
+        last_status_code=code,
+        last_error=error,
+    )
+    logger.warning("webhook delivery %s: attempt %s: %s", delivery_id, delivery.attempts, error)
+    if failed:
+        return "failed"
+    raise DeliveryDeferred(error)

@@ -1,0 +1,116 @@
+"""A person's right to a copy of everything the platform holds about them (export)."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from lifecycle.models import LifecycleModel
+from lifecycle.services import lifecycle_models
+from matching.models import Match, MatchMessage
+from notifications.models import Notification
+
+
+def _plain(value):
+    """A JSON-ready form of a model field value."""
+    if hasattr(value, "coords"):
+        return {"lat": value.y, "lon": value.x}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    return value
+
+
+def _row(obj, exclude: Iterable[str] = ()) -> dict:
+    skip = set(exclude)
+    return {
+        f.attname: _plain(f.value_from_object(obj))
+        for f in obj._meta.concrete_fields
+        if f.attname not in skip
+    }
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def records_of(user: User) -> dict[type[LifecycleModel], QuerySet]:
+    """Every need and offer the person owns (OWNER_FIELD) or created (created_by)."""
+    found = {}
+    for model in lifecycle_models():
+        q = Q(pk__in=[])
+        if model.OWNER_FIELD:
+            q |= Q(**{model.OWNER_FIELD: user})
+        if _has_field(model, "created_by"):
+            q |= Q(created_by=user)
+        found[model] = model.objects.filter(q).order_by("pk")
+    return found
+
+
+def owned_records_of(user: User) -> dict[type[LifecycleModel], QuerySet]:
+    """Records that belong to the person alone (not to an initiative)."""
+    return {
+        model: model.objects.filter(**{model.OWNER_FIELD: user}).order_by("pk")
+        for model in lifecycle_models()
+        if model.OWNER_FIELD
+    }
+
+
+def matches_of_records(records: dict[type[LifecycleModel], list[int]]):
+    """Matches with one of the records on either side, whatever kinds the Match model links."""
+    q = Q(pk__in=[])
+    for field in Match._meta.concrete_fields:
+        ids = records.get(getattr(field, "related_model", None))
+        if field.is_relation and ids:
+            q |= Q(**{f"{field.name}__in": ids})
+    return Match.objects.filter(q).prefetch_related("events").order_by("pk")
+
+
+def export_personal_data(user: User) -> dict:
+    """Everything the platform holds about the person, as plain JSON-ready data."""
+    account = _row(user, exclude=("password",))
+    memberships = [
+        {
+            "organisation": {"id": m.organisation_id, "name": m.organisation.name},
+            "status": m.status,
+            "is_admin": m.is_admin,
+            "created_at": _plain(m.created_at),
+        }
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+    ]
+    records, ids = [], {}
+    for model, queryset in records_of(user).items():
+        for record in queryset:
+            data = record.export_data()
+            data["history"] = [
+                _row(h) for h in record.history.order_by("history_date", "history_id")
+            ]
+            records.append(data)
+            ids.setdefault(model, []).append(record.pk)
+    matches = []
+    for match in matches_of_records(ids):
+        data = _row(match)
+        data["events"] = [_row(event) for event in match.events.all()]
+        matches.append(data)
+    notifications = [
+        _row(n, exclude=("recipient_id", "idempotency_key", "claimed_at"))
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+    ]
+    messages = [
+        {"match": m.match_id, "side": m.sender_side, "body": m.body, "at": _plain(m.at)}
+        for m in MatchMessage.objects.filter(sender=user).order_by("at", "pk")
+    ]
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": account,
+        "memberships": memberships,
+        "records": records,
+        "matches": matches,
+        "notifications": notifications,
+        "messages_sent": messages,
+    }
