@@ -34,7 +34,8 @@ RUN pip install --no-deps . \
     && DJANGO_DEBUG=false DJANGO_SECRET_KEY=compilemessages-only-not-a-secret \
        python manage.py compilemessages --ignore=.venv
 
-# Production by default: settings.py defaults DEBUG to on for development machines.
+# Production: DEBUG off (settings.py's default too, said here for clarity). The settings
+# refuse to start without a secret DJANGO_SECRET_KEY; compose.yml requires one.
 ENV DJANGO_DEBUG=false \
     WEB_CONCURRENCY=2
 

@@ -1,5 +1,8 @@
 # The two commands of the README, both idempotent on a fresh machine.
 PY := .venv/bin/python
+# A development machine: the debug pages and the demo's public key are fine here. Production
+# leaves DJANGO_DEBUG unset (off), and then refuses the development secret key.
+export DJANGO_DEBUG ?= true
 
 .PHONY: run test bench install db demo lint messages
 
@@ -34,10 +37,9 @@ lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache
 
-# Refresh the web pages' translation files from their strings (only web/: other apps' messages
-# stay untranslated until someone translates them on purpose).
-MSG_IGNORE := $(foreach d,accounts api base bench config demo donations geo housing lifecycle privacy \
-	notifications tests volunteers workers staticfiles scripts willkommen.egg-info .venv,--ignore=$(d)/*)
+# Refresh the translation files (locale/) from the strings of every app; an untranslated
+# string falls back to English. Emails have their own templates per language (notifications/).
+MSG_IGNORE := $(foreach d,bench tests staticfiles scripts willkommen.egg-info .venv,--ignore=$(d)/*)
 messages:
 	$(PY) manage.py makemessages -l de -l uk -l ar --no-obsolete --no-location \
 		$(MSG_IGNORE)

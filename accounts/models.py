@@ -72,3 +72,75 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class CheckKind(models.TextChoices):
+    """What a coordinator of the welcome centre saw of a person."""
+
+    IDENTITY = "identity", _("Identity seen")
+    OWNERSHIP_OR_TENANCY = "ownership_or_tenancy", _("Ownership or tenancy seen")
+    HOME_VISIT = "home_visit", _("Home visit")
+    # For volunteers working with children (§ 72a SGB VIII); `certificate_date` says how old
+    # it is, and an old one stops counting (settings.CERTIFICATE_OF_CONDUCT_VALID_MONTHS).
+    CERTIFICATE_OF_CONDUCT = (
+        "certificate_of_conduct",
+        _("Extended certificate of conduct seen"),
+    )
+
+
+class Check(models.Model):
+    """A fact a coordinator recorded about a person: what was seen, by whom, when.
+
+    Never the document itself: no file, no number from it, no copy. Platforms that earned
+    trust checked hosts without keeping their papers; a leaked scan of a passport or a
+    certificate of conduct is worse than none. A check recorded in error is withdrawn (who,
+    when, why), not deleted, so that the history stays.
+    """
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checks"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=CheckKind.choices)
+    # The date the certificate of conduct was issued (only for that kind).
+    certificate_date = models.DateField(_("date of the certificate"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            # The candidate search asks "has this landlord a standing check of this kind?".
+            models.Index(
+                fields=["subject", "kind"],
+                name="check_standing_idx",
+                condition=models.Q(withdrawn_at__isnull=True),
+            )
+        ]
+        constraints = [
+            # A certificate's date decides whether it still counts; other checks have none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="certificate_of_conduct", certificate_date__isnull=False)
+                    | (
+                        ~models.Q(kind="certificate_of_conduct")
+                        & models.Q(certificate_date__isnull=True)
+                    )
+                ),
+                name="check_certificate_date_iff_certificate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.subject_id})"

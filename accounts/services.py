@@ -12,7 +12,10 @@ from rest_framework.authtoken.models import Token
 from accounts import selectors
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from base.errors import NOT_ALLOWED, NOT_FOUND, ApplicationError
+from base.text import clean_model_values
 
+# Roles whose holders see exact addresses and contacts: they need a second factor.
+PRIVILEGED_ROLES = (Role.COORDINATOR, Role.ADMIN)
 # Roles anyone may choose when registering; coordinators and admins are appointed.
 SELF_SERVICE_ROLES = (Role.DONOR, Role.LANDLORD, Role.VOLUNTEER, Role.INITIATIVE_MEMBER)
 # Erased accounts are renamed "erased-<id>" (accounts.privacy); nobody may take such a name.
@@ -24,6 +27,27 @@ class Registration(NamedTuple):
     user: User
     token: Token
     membership: Membership | None
+
+
+def _clean_text(
+    model: type[User] | type[Organisation],
+    values: dict,
+    errors: dict[str, list[str]],
+    *,
+    under: str | None = None,
+) -> dict:
+    """`values` held to the text rule (`base.text`; every field of a person or an initiative
+    is one line), its refusals added to `errors` (under the field `under`, if given, naming
+    the inner field)."""
+    try:
+        return clean_model_values(model, values)
+    except ApplicationError as refused:
+        for name, messages in refused.errors.items():
+            if under is None:
+                errors.setdefault(name, []).extend(messages)
+            else:
+                errors.setdefault(under, []).extend(f"{name}: {m}" for m in messages)
+        return values
 
 
 def _check_registration(
@@ -99,8 +123,29 @@ def register_user(
     """Create an account with an API token; an initiative member asks to join an initiative
     (the membership waits for its admins) or starts a new one (and becomes its first admin).
 
-    Every rule is checked before anything is written, and all errors come back at once.
+    Every rule is checked before anything is written, and all errors come back at once;
+    text that the text rule refuses is answered first, before it is looked up anywhere.
     """
+    errors: dict[str, list[str]] = {}
+    person = _clean_text(
+        User,
+        {
+            "username": username,
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "phone": phone,
+        },
+        errors,
+    )
+    if new_initiative is not None:
+        new_initiative = _clean_text(
+            Organisation, dict(new_initiative), errors, under="new_initiative"
+        )
+    if errors:
+        raise ApplicationError(errors)
+    username, email = person["username"], person["email"]
+    first_name, last_name, phone = person["first_name"], person["last_name"], person["phone"]
     errors = _check_registration(
         username=username,
         email=email,
@@ -207,7 +252,14 @@ def change_role(*, user: User, role: str, actor: User) -> User:
         raise ApplicationError({"role": _("Unknown role.")})
     if user.erased_at is not None:
         raise ApplicationError({"role": _("This account has been erased.")})
-    User.objects.filter(pk=user.pk).update(role=role)
+    with transaction.atomic():
+        previous = User.objects.select_for_update().values_list("role", flat=True).get(pk=user.pk)
+        User.objects.filter(pk=user.pk).update(role=role)
+        if role != previous and role in PRIVILEGED_ROLES:
+            # Front door: a coordinator's or admin's API token is issued only against a second
+            # factor (api/accounts.py). A token from before the appointment was not: it goes,
+            # and the new powers come with the next token.
+            Token.objects.filter(user_id=user.pk).delete()
     user.refresh_from_db()
     return user
 
@@ -219,6 +271,7 @@ def update_own_account(*, user: User, **changes) -> User:
         raise ApplicationError(
             {name: _("This cannot be changed here.") for name in sorted(unknown)}
         )
+    changes = clean_model_values(User, changes)
     if "email" in changes:
         changes["email"] = User.objects.normalize_email(changes["email"])
     if "preferred_language" in changes and changes["preferred_language"] not in dict(

@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,14 +18,18 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import selectors, services
+from accounts import second_factor, selectors, services
 from accounts.models import Membership, Organisation, Role, User
+from accounts.passwords import lockout_message
 from api.common import UserLanguageMixin
+from api.parsers import FormParser, JSONParser, MultiPartParser
 from api.throttles import LoginRateThrottle, PasswordCheckRateThrottle, WriteRateThrottle
 from privacy import selectors as privacy_selectors
 from privacy import services as privacy_services
@@ -200,23 +205,98 @@ class EraseSerializer(serializers.Serializer):
 # --- views -----------------------------------------------------------------------------------
 
 
+class TokenLoginSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=True,
+        help_text="Coordinators and admins: the six-digit code of their authenticator app, "
+        "or one of their backup codes.",
+    )
+
+
+class TokenResultSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'.")
+
+
+class LoginLockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+
 class TokenLoginApi(ObtainAuthToken):
-    """Exchange username and password for an API token (send it as `Authorization: Token …`)."""
+    """Exchange username and password for an API token (send it as `Authorization: Token …`).
+
+    Coordinators and admins also send `otp`, a code of the second factor they set up on the
+    web (`/account/two-factor/`): their token reaches exact addresses and contacts. Failed
+    tries count towards the lockout like the web's sign-in; a locked account or client gets
+    429 until the lockout ends or the password is reset."""
 
     throttle_classes = [LoginRateThrottle]
     permission_classes = [AllowAny]
+    # DRF's ObtainAuthToken names DRF's own parsers; the API's hold the body limits too.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    serializer_class = TokenLoginSerializer
 
     @extend_schema(
+        request=TokenLoginSerializer,
+        responses={
+            200: TokenResultSerializer,
+            400: OpenApiResponse(description="Wrong username, password or code."),
+            403: OpenApiResponse(description="A coordinator or admin without a second factor."),
+            429: OpenApiResponse(description="Too many failed sign-ins, or too many requests."),
+        },
         examples=[
             OpenApiExample(
-                "Demo coordinator",
-                value={"username": "koordination", "password": "willkommen-demo"},
+                "A donor",
+                value={"username": "david", "password": "a long and uncommon passphrase"},
                 request_only=True,
-            )
-        ]
+            ),
+            OpenApiExample(
+                "A coordinator, with the code of the authenticator app",
+                value={"username": "koordination", "password": "willkommen-demo", "otp": "123456"},
+                request_only=True,
+            ),
+        ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        data = self.get_serializer(data=request.data)
+        try:
+            data.is_valid(raise_exception=True)
+        except ValidationError:
+            # django-axes marks the (DRF) request when it refused or just locked the sign-in;
+            # its middleware only sees Django's request, so the API answers here.
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut(lockout_message()) from None
+            raise
+        user = data.validated_data["user"]
+        if settings.SECOND_FACTOR_REQUIRED and second_factor.requires_second_factor(user):
+            self._check_second_factor(request, user, data.validated_data.get("otp", ""))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @staticmethod
+    def _check_second_factor(request, user: User, code: str) -> None:
+        if not second_factor.has_second_factor(user):
+            raise PermissionDenied(
+                _(
+                    "Coordinators and admins get an API token only with a second factor. "
+                    "Sign in on the web, set it up there, then send its code as “otp”."
+                )
+            )
+        if not code:
+            raise ValidationError(
+                {"otp": [_("Give the code of your authenticator app, or a backup code.")]}
+            )
+        if second_factor.verify_code(user, code) is None:
+            # A wrong code after the right password counts like a wrong password.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=request
+            )
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut(lockout_message())
+            raise ValidationError({"otp": [_("The code is not right, or was used already.")]})
 
 
 class RegisterApi(UserLanguageMixin, generics.GenericAPIView):

@@ -7,10 +7,12 @@ changes and sees exact data is decided below the API (`matching.selectors`,
 `lifecycle.selectors`); the base view only asks.
 """
 
+import re
 from collections.abc import Callable
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.shortcuts import get_object_or_404
@@ -26,6 +28,8 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import Organisation
 from api.throttles import WriteRateThrottle
+from base.signals import personal_data_shown
+from geo.privacy import minimum_search_radius_km
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle.states import Status
 from matching import selectors as matching_selectors
@@ -65,6 +69,20 @@ class PointField(serializers.Field):
 
 
 # --- input ---------------------------------------------------------------------------------
+
+
+class SlugLookupField(serializers.SlugRelatedField):
+    """A related row named by its slug (a category, a skill). A value that cannot be a slug
+    (a null byte, a control character, a page of text) is "invalid" without asking the
+    database, which would fail on a null byte, and without repeating it back: JSON bodies are
+    checked by the parser already, but CSV cells and future form input come here too."""
+
+    SLUG = re.compile(r"^[-\w]{1,120}\Z")  # as long as a SlugField of ours may be
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not self.SLUG.match(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class PlacedInputSerializer(serializers.Serializer):
@@ -131,7 +149,19 @@ class RecordOutputSerializer(serializers.ModelSerializer):
             for name in getattr(self.Meta, "private_fields", self.PRIVATE):
                 if name in data:
                     data[name] = None
+        elif not self.get_is_mine(instance):
+            tell_exact_data_shown(self.context.get("request"), instance)
         return data
+
+
+def tell_exact_data_shown(request, record) -> None:
+    """The exact address or contact of a record the viewer does not answer for was shown:
+    the audit (privacy) writes down who, whose, when and why."""
+    viewer = getattr(request, "user", None)
+    if viewer is None or not viewer.is_authenticated:
+        return
+    why = "coordinator" if viewer.is_coordinator else "the other side of an accepted match"
+    personal_data_shown.send(sender=__name__, viewer=viewer, records=[record], why=why)
 
 
 class RecordGeoJsonSerializer(GeoFeatureModelSerializer):
@@ -155,6 +185,18 @@ class NearForm(forms.Form):
                     self.add_error(
                         name, _("Give lat, lon and within_km together to search near a point.")
                     )
+        radius, smallest = data.get("within_km"), minimum_search_radius_km()
+        if radius is not None and radius < smallest:
+            # Refused rather than rounded up: a client that asked for 100 m should learn that
+            # the answer cannot be that precise, not receive it as if it were.
+            self.add_error(
+                "within_km",
+                _(
+                    "Places are public only to about %(metres)s m, so search at least "
+                    "%(km)s km around the point."
+                )
+                % {"metres": settings.APPROXIMATE_GRID_METRES, "km": smallest},
+            )
         return data
 
 
@@ -173,8 +215,9 @@ class RecordFilterSet(django_filters.FilterSet):
     )
     within_km = django_filters.NumberFilter(
         method="filter_near",
-        label="Radius around lat/lon in kilometres",
-        min_value=0.01,
+        label="Radius around lat/lon in kilometres, at least one cell of the public grid "
+        "(APPROXIMATE_GRID_METRES, 0.5 km by default); records count by their approximate "
+        "points",
         max_value=500,
     )
 
@@ -194,7 +237,11 @@ class RecordFilterSet(django_filters.FilterSet):
             return queryset
         data = self.form.cleaned_data
         centre = Point(float(data["lon"]), float(data["lat"]), srid=4326)
-        return queryset.filter(point__dwithin=(centre, D(km=float(value))))
+        # The public point, for everyone: who is in a circle is visible to whoever asks, and
+        # shrinking circles around the exact point would find it to a metre. Owners and
+        # coordinators too, so that a list never disagrees with the approximate places it
+        # shows and nobody's filter depends on who they are.
+        return queryset.filter(approx_point__dwithin=(centre, D(km=float(value))))
 
 
 # --- views ---------------------------------------------------------------------------------

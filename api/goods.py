@@ -48,7 +48,7 @@ NEEDS_CSV = (
 # --- serializers -----------------------------------------------------------------------------
 
 
-class CategoryField(serializers.SlugRelatedField):
+class CategoryField(common.SlugLookupField):
     default_error_messages = {
         "does_not_exist": _("Unknown category “{value}”. See /api/v1/categories/."),
         "invalid": _("Give the category as its name, for example clothing-winter-jacket."),
@@ -441,6 +441,7 @@ class GoodsNeedImportApi(imports.CsvImportApi):
             known=(*NEED_COLUMNS, *self.attribute_names()),
             required=("title", "category", "quantity", "address"),
             aliases=NEED_COLUMN_ALIASES,
+            numeric=("quantity", "max_distance_km", "latitude", "longitude"),
         )
 
     def service_kwargs(self, form: dict) -> dict:

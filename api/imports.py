@@ -8,7 +8,17 @@ row writes nothing.
 
 Files come from spreadsheets: UTF-8 with or without a byte order mark, "," or ";" between
 cells (German Excel writes ";"), a header row naming the columns. Limits keep one request from
-tying up a worker: an oversized file is refused before any of it is parsed.
+tying up a worker: an oversized file is refused before any of it is parsed, and a cell or a
+row over its own limit is a message for its line (Python's csv module gives up on a cell of
+131,072 characters; the limits here are far below that).
+
+Every cell is held to the text rule (`base.text`: null bytes, direction and control
+characters are refused), and a text cell may not begin with "=", "+", "-" or "@" (also after
+spaces, or with a tab or carriage return first): a spreadsheet that opens the data again
+(an export, a coordinator's copy) would run it as a formula (`=HYPERLINK(…)`, `+cmd|…`).
+Such a cell is refused, not escaped: an escaped "'=…" would be stored as text nobody wrote.
+Numeric columns (a quantity, a coordinate) are exempt, since "-0.5" is a longitude and the
+serializer reads them as numbers, so no formula gets through there.
 """
 
 import csv
@@ -20,16 +30,21 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.common import UserLanguageMixin
+from api.parsers import MultiPartParser
 from api.throttles import WriteRateThrottle
+from base.text import FORMULA_START, text_problems
 from lifecycle.imports import RowsRejected
 
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_ROWS = 1000
+# The longest field a row fills (a description) takes 4,000 characters; a row of every column
+# at its longest stays below the row limit.
+MAX_CELL_CHARS = 5_000
+MAX_ROW_CHARS = 20_000
 DELIMITERS = (";", ",", "\t")
 
 
@@ -41,6 +56,8 @@ class CsvColumns:
     known: Sequence[str]
     required: Sequence[str]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Columns read as numbers: exempt from the formula check (see the module's docstring).
+    numeric: Sequence[str] = ()
 
     def resolve(self, header: str) -> str:
         key = re.sub(r"[\s\-]+", "_", header.strip().casefold())
@@ -50,11 +67,13 @@ class CsvColumns:
 @dataclass
 class CsvRow:
     """One data row: its first line in the file (the header is line 1) and its cells by
-    column, blank cells left out."""
+    column, blank cells and refused cells left out (`errors` says why). A row too long to
+    look at is not `readable`: it has no values and is only reported."""
 
     line: int
     values: dict[str, str]
     errors: dict[str, list[str]] = field(default_factory=dict)
+    readable: bool = True
 
 
 def _file_error(message: str) -> serializers.ValidationError:
@@ -63,7 +82,8 @@ def _file_error(message: str) -> serializers.ValidationError:
 
 def read_csv(upload: UploadedFile, columns: CsvColumns) -> list[CsvRow]:
     """The data rows of an uploaded CSV file, or a 400 on "file" saying what is wrong with it
-    as a whole (size, encoding, header, number of rows)."""
+    as a whole (size, encoding, header, number of rows), or UnreadableLine for a line the csv
+    module cannot read past."""
     if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
         raise _file_error(
             _("The file is larger than %(limit)s kB; split it into several files.")
@@ -86,11 +106,25 @@ def read_csv(upload: UploadedFile, columns: CsvColumns) -> list[CsvRow]:
     header_line = text.splitlines()[0]
     delimiter = max(DELIMITERS, key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [columns.resolve(cell) for cell in next(reader)]
+    try:
+        header_cells = next(reader)
+    except csv.Error as exc:
+        raise _file_error(_("The first line cannot be read: %(error)s") % {"error": exc}) from exc
+    if any(text_problems(cell) for cell in header_cells):
+        raise _file_error(_("The first line contains characters that are not allowed."))
+    header = [columns.resolve(cell) for cell in header_cells]
     _check_header(header, columns)
     rows: list[CsvRow] = []
     previous_line = reader.line_num
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # The csv module gives up on the whole rest of the file (a cell over its limit, an
+            # unclosed quote): this line is the answer, and nothing is written.
+            raise _unreadable_line(previous_line + 1, exc) from exc
         line, previous_line = previous_line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
@@ -99,26 +133,72 @@ def read_csv(upload: UploadedFile, columns: CsvColumns) -> list[CsvRow]:
                 _("The file has more than %(limit)s rows; split it into several files.")
                 % {"limit": MAX_IMPORT_ROWS}
             )
-        row = CsvRow(
-            line=line,
-            values={
-                name: cell.strip()
-                for name, cell in zip(header, cells, strict=False)
-                if name and cell.strip()
-            },
-        )
-        if any(cell.strip() for cell in cells[len(header) :]):
-            row.errors["non_field_errors"] = [_("This row has more cells than the header.")]
-        rows.append(row)
+        rows.append(_read_row(line, header, cells, columns))
     if not rows:
         raise _file_error(_("The file has a header but no rows."))
     return rows
 
 
+class UnreadableLine(Exception):  # noqa: N818 - an outcome the view reports, not a bug
+    """The csv module cannot go on at `line`: answered like a bad row (and nothing else)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _unreadable_line(line: int, error: csv.Error) -> UnreadableLine:
+    if "field larger than field limit" in str(error):
+        message = _("A cell has more than %(limit)s characters.") % {"limit": MAX_CELL_CHARS}
+    else:
+        message = _("This line cannot be read as CSV: %(error)s.") % {"error": error}
+    return UnreadableLine(line, message)
+
+
+def _read_row(line: int, header: list[str], cells: list[str], columns: CsvColumns) -> CsvRow:
+    """One row's cells by column, each cell judged on its own (see `_cell_problems`)."""
+    row = CsvRow(line=line, values={})
+    if sum(len(cell) for cell in cells) > MAX_ROW_CHARS:
+        row.errors["non_field_errors"] = [
+            _("This row has more than %(limit)s characters.") % {"limit": MAX_ROW_CHARS}
+        ]
+        row.readable = False
+        return row
+    for name, cell in zip(header, cells, strict=False):
+        if not name or not cell.strip():
+            continue
+        problems = _cell_problems(cell, numeric=name in columns.numeric)
+        if problems:
+            row.errors[name] = problems
+        else:
+            row.values[name] = cell.strip()
+    if any(cell.strip() for cell in cells[len(header) :]):
+        row.errors["non_field_errors"] = [_("This row has more cells than the header.")]
+    return row
+
+
+def _cell_problems(cell: str, *, numeric: bool) -> list[str]:
+    """Why a cell (as it stands in the file) is refused: its length, the text rule (how its
+    line breaks are spelled is the service's business, which knows the field), a formula."""
+    if len(cell) > MAX_CELL_CHARS:
+        return [_("This cell has more than %(limit)s characters.") % {"limit": MAX_CELL_CHARS}]
+    problems = text_problems(cell)
+    if not numeric and FORMULA_START.match(cell):
+        problems.append(
+            _(
+                "A cell may not begin with =, +, - or @ (a spreadsheet would run it as a "
+                "formula); begin the text with a letter or a digit."
+            )
+        )
+    return problems
+
+
 def _check_header(header: list[str], columns: CsvColumns) -> None:
     if not any(header):
         raise _file_error(_("The first line must name the columns."))
-    unknown = [name for name in header if name and name not in columns.known]
+    # Shortened: the answer should not repeat a whole cell of junk back.
+    unknown = [name[:60] for name in header if name and name not in columns.known]
     if unknown:
         raise _file_error(
             _("Unknown columns: %(unknown)s. Known columns: %(known)s.")
@@ -209,7 +289,7 @@ class CsvImportApi(UserLanguageMixin, APIView):
     who may).
     """
 
-    parser_classes = [MultiPartParser]
+    parser_classes = [MultiPartParser]  # the API's own: body size limit and text rule
     throttle_classes = [WriteRateThrottle]
     form_serializer_class: type[serializers.Serializer] = ImportFormSerializer
     input_serializer_class: type[serializers.Serializer] | None = None
@@ -236,23 +316,28 @@ class CsvImportApi(UserLanguageMixin, APIView):
         form = self.form_serializer_class(data=request.data)
         form.is_valid(raise_exception=True)
         extra = self.service_kwargs(dict(form.validated_data))
-        rows = read_csv(form.validated_data["file"], self.get_columns())
+        try:
+            rows = read_csv(form.validated_data["file"], self.get_columns())
+        except UnreadableLine as exc:
+            report = [{"line": exc.line, "errors": {"non_field_errors": [exc.message]}}]
+            return Response({"rows": report}, status=status.HTTP_400_BAD_REQUEST)
         valid: list[tuple[int, dict]] = []
         rejected: dict[int, dict[str, list[str]]] = {}
         for row in rows:
-            errors = dict(row.errors)
-            try:
-                data = self.row_data(row.values)
-            except serializers.ValidationError as exc:
-                errors.update(flatten_errors(exc.detail))
-                data = None
+            errors = {name: list(messages) for name, messages in row.errors.items()}
+            data = None
+            if row.readable:
+                try:
+                    data = self.row_data(row.values)
+                except serializers.ValidationError as exc:
+                    _merge(errors, flatten_errors(exc.detail))
             if data is not None:
                 checked = self.input_serializer_class(data=data, context={"request": request})
                 if checked.is_valid():
                     if not errors:
                         valid.append((row.line, self.prepare(dict(checked.validated_data))))
                 else:
-                    errors.update(flatten_errors(checked.errors))
+                    _merge(errors, flatten_errors(checked.errors))
             if errors:
                 rejected[row.line] = errors
         service = type(self).import_service
@@ -268,3 +353,12 @@ class CsvImportApi(UserLanguageMixin, APIView):
             {"created": len(created), "ids": [record.pk for record in created]},
             status=status.HTTP_201_CREATED,
         )
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    """Add `more` to a row's errors. A cell refused already is left out of the row's data, so
+    what the serializer says about its column ("required") would only hide the reason."""
+    refused = {name for name in errors if name != "non_field_errors"}
+    for name, messages in more.items():
+        if name not in refused:
+            errors.setdefault(name, []).extend(messages)

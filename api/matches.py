@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.selectors import active_organisations_of
-from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin
+from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin, tell_exact_data_shown
 from api.throttles import WriteRateThrottle
 from base.errors import ApplicationError
 from matching import selectors, workflow
@@ -41,7 +41,17 @@ class MatchSideSerializer(serializers.Serializer):
         is_entitled = self.context.get("is_entitled")
         if not (is_entitled and is_entitled(instance)):
             data["address"] = data["location"] = data["contact"] = None
+        elif not _answers_for(self.context, instance):
+            tell_exact_data_shown(self.context.get("request"), instance)
         return data
+
+
+def _answers_for(context: dict, record) -> bool:
+    """Whether the viewer is the record's owner or a member of its initiative."""
+    if record.ORGANISATION_FIELD:
+        organisation_id = getattr(record, f"{record.ORGANISATION_FIELD}_id")
+        return organisation_id in context.get("organisation_ids", set())
+    return record.owner_user_id() == context["request"].user.pk
 
 
 class ShiftTimesSerializer(serializers.Serializer):
@@ -61,9 +71,29 @@ class MatchSerializer(serializers.ModelSerializer):
     my_sides = serializers.SerializerMethodField(
         help_text="The sides the requesting user answers for: need, offer, or both."
     )
+    distance_m = serializers.FloatField(
+        help_text="Metres between the two places: for the sides, between the public points "
+        "until both said yes."
+    )
+    score = serializers.FloatField(
+        allow_null=True, help_text="For the sides only once both said yes; always for coordinators."
+    )
+    score_breakdown = serializers.JSONField(
+        allow_null=True, help_text="Each factor of the score; shown as `score` is."
+    )
 
     def get_category(self, obj) -> str | None:
         return obj.goods_need.category.slug if obj.goods_need_id else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        # A side knows its own exact point: until both said yes it is told the distance of
+        # the public points and no score (whose distance factor is the exact distance).
+        data["distance_m"] = selectors.distance_shown_m(instance, user)
+        if not user.is_coordinator and instance.state not in selectors.REVEALING_STATES:
+            data["score"] = data["score_breakdown"] = None
+        return data
 
     def get_my_sides(self, obj) -> list[str]:
         user = self.context["request"].user

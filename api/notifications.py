@@ -104,7 +104,15 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
 
 class NewWebhookEndpointSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=500, help_text="http:// or https://")
+    url = serializers.CharField(
+        max_length=500,
+        help_text=(
+            "http:// or https:// URL of a public internet address: not loopback, private, "
+            "link-local, shared, reserved or a cloud metadata address, also not by its DNS "
+            "answer (checked again at every delivery); no user name or password; port 80, 443 "
+            "or from 1024 on, except database, cache and cluster ports such as 5432 or 6379."
+        ),
+    )
     events = serializers.ListField(
         child=serializers.CharField(max_length=64),
         required=False,
@@ -122,6 +130,14 @@ class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
 
 
 class WebhookAttemptSerializer(serializers.ModelSerializer):
+    error = serializers.CharField(
+        help_text=(
+            "Why the try failed, in fixed words (e.g. HTTP 500, timed out, connection refused, "
+            "TLS certificate not valid, not an HTTP answer, the address … is not allowed); "
+            "never what the receiver answered. Empty when it succeeded."
+        )
+    )
+
     class Meta:
         model = WebhookAttempt
         fields = ("status_code", "duration_ms", "error", "at")
@@ -134,6 +150,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     organisation = serializers.IntegerField(source="endpoint.organisation_id")
     tries = WebhookAttemptSerializer(source="attempt_log", many=True)
     status = serializers.CharField(help_text="pending, sending, sent or failed")
+    last_error = serializers.CharField(
+        help_text="The last try's reason in fixed words, as in tries[].error; never a reply."
+    )
 
     class Meta:
         model = WebhookDelivery

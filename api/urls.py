@@ -4,7 +4,16 @@ class (which names its serializers and the service it calls) to the behaviour in
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import accounts, diagnostics, goods, housing, matches, notifications, volunteers
+from api import (
+    accounts,
+    diagnostics,
+    goods,
+    housing,
+    matches,
+    notifications,
+    safety,
+    volunteers,
+)
 
 app_name = "api"
 
@@ -221,6 +230,30 @@ urlpatterns = [
         "webhook-deliveries/<int:pk>/retry/",
         notifications.WebhookDeliveryRetryApi.as_view(),
         name="webhook-delivery-retry",
+    ),
+    # --- safety: reports, suspension, checks ---
+    path("reports/", safety.ReportListCreateApi.as_view(), name="reports"),
+    path("reports/<int:pk>/", safety.ReportDetailApi.as_view(), name="report-detail"),
+    path("reports/<int:pk>/take/", safety.ReportTakeApi.as_view(), name="report-take"),
+    path("reports/<int:pk>/notes/", safety.ReportNoteApi.as_view(), name="report-notes"),
+    path("reports/<int:pk>/close/", safety.ReportCloseApi.as_view(), name="report-close"),
+    path("users/<int:pk>/suspend/", safety.UserSuspendApi.as_view(), name="user-suspend"),
+    path(
+        "users/<int:pk>/lift-suspension/",
+        safety.UserLiftSuspensionApi.as_view(),
+        name="user-lift-suspension",
+    ),
+    path(
+        "users/<int:pk>/suspensions/",
+        safety.UserSuspensionListApi.as_view(),
+        name="user-suspensions",
+    ),
+    path("users/<int:pk>/checks/", safety.UserCheckListApi.as_view(), name="user-checks"),
+    path("checks/<int:pk>/withdraw/", safety.CheckWithdrawApi.as_view(), name="check-withdraw"),
+    path(
+        "housing-offers/<int:pk>/checks/",
+        safety.FlatChecksApi.as_view(),
+        name="housing-offers-checks",
     ),
     # --- documentation ---
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -75,7 +75,7 @@ class NumberedListField(serializers.ListField):
         return result
 
 
-class SkillField(serializers.SlugRelatedField):
+class SkillField(common.SlugLookupField):
     default_error_messages = {
         "does_not_exist": gettext_lazy("Unknown skill “{value}”. See /api/v1/skills/."),
         "invalid": gettext_lazy("Give the skill as its name, for example interpreting."),

@@ -5,20 +5,37 @@ the offline gazetteer for geocoding, and a local SMTP sink on port 1025. Product
 DJANGO_DEBUG=false and the variables documented in the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-in-production-0123456789abcdef",
+# --- Front door: DEBUG and the secret key (issue 12) ---------------------------------------
+# DEBUG is off unless asked for: a forgotten variable must never serve Django's debug page
+# (settings, SQL, source) to the public. Development asks for it: the Makefile, scripts/*.sh
+# and tests/settings.py set DJANGO_DEBUG=true.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Keys that are public (in this repository or its history): with them anyone can forge
+# sessions, password-reset links and one-click links. Only a development machine may use one.
+PUBLIC_SECRET_KEYS = frozenset(
+    {DEVELOPMENT_SECRET_KEY, "insecure-compose-default-set-DJANGO_SECRET_KEY", ""}
 )
+if not DEBUG and SECRET_KEY.strip() in PUBLIC_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is unset or a public development key. Set a secret one for "
+        "production (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), or "
+        "DJANGO_DEBUG=true on a development machine."
+    )
+# --- end of the front door's block ----------------------------------------------------------
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -39,6 +56,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    # Front door (issue 12): lockout, second factor (TOTP and backup codes), content policy.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "geo",
     "lifecycle",
@@ -48,6 +71,7 @@ INSTALLED_APPS = [
     "matching",
     "notifications",
     "workers",
+    "safety",
     "privacy",
     "demo",
     "api",
@@ -55,19 +79,31 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address from X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies, so
+    # that everything after it (throttles, lockout, /healthz) reads one REMOTE_ADDR.
+    "web.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (not on static files).
+    "csp.middleware.CSPMiddleware",
+    "web.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session; coordinators
+    # and admins need it for /coordination/, /admin/ and the API by session.
+    "django_otp.middleware.OTPMiddleware",
+    "web.middleware.SecondFactorMiddleware",
     # A signed-in person's pages speak their preferred language (after authentication).
     "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the history of needs and offers.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a sign-in refused by the lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,7 +112,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates of installed packages that the project overrides: Swagger UI's page with
+        # the content policy's nonce on its inline script and style.
+        "DIRS": [BASE_DIR / "web" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -101,12 +139,7 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: see the front door's block below.
 
 # Languages the platform speaks. Arabic is written right to left; templates use
 # Django's get_current_language_bidi to set dir="rtl".
@@ -120,7 +153,9 @@ LANGUAGES = [
 TIME_ZONE = env("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
-# Translations of the web pages; the .mo files are compiled by scripts/bootstrap.sh.
+# Translations of the web pages; the .mo files are compiled by scripts/bootstrap.sh. The
+# second catalog holds the front door's messages (lockout, second factor, password rules)
+# until they are merged into locale/; the first path wins where both translate a message.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
@@ -160,12 +195,24 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Size and depth limits and the text rule for every body (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    # OPTIONS describes what an endpoint declares, without loading objects (api/parsers.py).
+    "DEFAULT_METADATA_CLASS": "api.parsers.EndpointMetadata",
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="20/min"),
         "writes": env("THROTTLE_WRITES", default="120/min"),
         "password_check": env("THROTTLE_PASSWORD_CHECK", default="5/hour"),
     },
 }
+# The largest request body the API reads (JSON, forms, uploads with their files): a CSV import
+# of 1,000 kB (api/imports.py) and its form fit; Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves
+# JSON bodies and files unbounded.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_100_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Willkommen API",
     "DESCRIPTION": "Needs, offers and matches of a city's welcome centre.",
@@ -180,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatchKindEnum": "matching.models.Match.Kind",
         "MatchAnswerEnum": "matching.models.Answer",
+        # Safety (api/safety.py): "kind" and "state" name other choices elsewhere.
+        "CheckKindEnum": "accounts.models.CheckKind",
+        "ReportStateEnum": "safety.models.ReportState",
     },
 }
 
@@ -203,6 +253,107 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = False
 
+# --- Front door (issue 12): shared counters, client address, lockout, passwords, second -----
+# --- factor, content policy. README, "Security". ---------------------------------------------
+# Throttles (and anything else cached) count in Redis, so every web process shares them; the
+# per-process default cache let each gunicorn worker count on its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="willkommen"),
+    }
+}
+# How many reverse proxies of our own stand in front of gunicorn. 0: the client is the peer
+# of the connection (REMOTE_ADDR) and X-Forwarded-For is ignored, since anyone can send it.
+# N: the client is the address that the outermost of our N proxies appended to the header.
+# web.middleware.ClientAddressMiddleware writes it into REMOTE_ADDR, which DRF's throttles
+# (NUM_PROXIES 0 below), the lockout (AXES_CLIENT_IP_CALLABLE) and /healthz then all read.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = 0
+
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins within the window, the
+# account (whatever address tries it) and the client address (whatever account it tries) are
+# refused until LOGIN_LOCKOUT_SECONDS after the last counted failure, also with the right
+# password. Web sign-in, the admin's and the API token all count. Attempts are rows in the
+# database: shared by every process, kept through a Redis restart, listed in the admin where
+# an admin lifts a lockout by deleting them; a password change lifts the account's lockout.
+AUTHENTICATION_BACKENDS = [
+    "web.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Tries during a lockout do not prolong it: the person is told when it ends, and that holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: else a client could sign in to its own account
+# between guesses at others' and never reach the limit.
+AXES_RESET_ON_SUCCESS = False
+# No log of successful sign-ins (personal data nobody reads); failures are kept while counted.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "web.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "web.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp"]
+# No banner at every start of every process; lockouts are still logged as warnings.
+AXES_VERBOSE = False
+
+# Passwords: Django's rules, plus common words with digits or signs around them (German and
+# Leipzig ones too: accounts/data/common-passwords.txt) and no mere repetition. A password
+# change also lifts the account's lockout (accounts.passwords.LiftLockoutOnPasswordChange).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.RepetitionValidator"},
+    {"NAME": "accounts.passwords.CommonWordValidator"},
+    {"NAME": "accounts.passwords.LiftLockoutOnPasswordChange"},
+]
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+
+# Second factor (django-otp): coordinators, admins and staff reach /coordination/, /admin/
+# and the API by session only after a TOTP code or a backup code in this session, and get an
+# API token only with one ("otp" field). Not an environment variable: production has no way
+# to switch it off; tests/settings.py does for tests that are not about it.
+SECOND_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Willkommen")
+# Backup codes given when a TOTP device is confirmed (each works once).
+OTP_BACKUP_CODES = 10
+
+# Content-Security-Policy (django-csp): everything from this origin, no inline script or
+# style except those carrying this response's nonce (Swagger UI's start script), nothing
+# framed, no plugins. data: images are Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Permissions-Policy: the map may ask for the position on this origin only; no camera,
+# microphone, payment or sensors for anything on our pages.
+PERMISSIONS_POLICY = {
+    "geolocation": "(self)",
+    "camera": "()",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "accelerometer": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "browsing-topics": "()",
+}
+# --- end of the front door's block ----------------------------------------------------------
+
 # How often the sweep re-enqueues whatever is still pending in the database, and how old a
 # pending item must be before the sweep touches it (fresh ones are enqueued on commit).
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
@@ -220,6 +371,11 @@ NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 # Webhooks: one try waits this long for an answer; after the last try the delivery fails.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Webhook URLs whose host is, or resolves to, a loopback, private, link-local, shared or
+# reserved address are refused at registration and at delivery (notifications/addresses.py).
+# True lets them through, for local development and tests only (receivers on 127.0.0.1);
+# cloud metadata addresses, credentials in URLs and internal service ports stay refused.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -303,6 +459,23 @@ OFFER_AVAILABILITY_ANSWER_DAYS = env.float("OFFER_AVAILABILITY_ANSWER_DAYS", def
 ACTION_LINK_DAYS = env.float("ACTION_LINK_DAYS", default=14)
 WORKFLOW_TASK_INTERVAL_SECONDS = env.int("WORKFLOW_TASK_INTERVAL_SECONDS", default=15 * 60)
 
+# --- Safety: checks, reports, suspension ---------------------------------------------------
+# Flats of landlords whose identity no coordinator has seen (accounts.checks) are not matched
+# at all unless this is true; households are told which checks stand for a flat.
+HOUSING_MATCH_UNCHECKED_LANDLORDS = env.bool("HOUSING_MATCH_UNCHECKED_LANDLORDS", default=False)
+# An extended certificate of conduct counts for this many months from its date (many youth
+# welfare agreements under § 72a SGB VIII ask for a new one every five years).
+CERTIFICATE_OF_CONDUCT_VALID_MONTHS = env.int("CERTIFICATE_OF_CONDUCT_VALID_MONTHS", default=60)
+# How soon a coordinator should take up a report of harm, in hours, by its urgency: the
+# queue orders by this goal and marks reports that passed it.
+REPORT_RESPONSE_HOURS = {
+    "immediate": env.float("REPORT_RESPONSE_HOURS_IMMEDIATE", default=2),
+    "high": env.float("REPORT_RESPONSE_HOURS_HIGH", default=24),
+    "normal": env.float("REPORT_RESPONSE_HOURS_NORMAL", default=72),
+}
+# The "report a problem" link in match emails opens the form without signing in this long.
+REPORT_LINK_DAYS = env.float("REPORT_LINK_DAYS", default=90)
+
 # --- Privacy ---------------------------------------------------------------------------------
 # Closed needs and offers (fulfilled, expired, withdrawn) keep their address, description and
 # exact point this many days after closing, for questions about the handover; then a daily
@@ -361,3 +534,10 @@ CELERY_BEAT_SCHEDULE = {
 # Debian 12 ships GDAL 3.6. The warning concerns reading spatial files from untrusted users,
 # which the platform never does: points arrive as numbers or come from the gazetteer.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+# Front door: a proxy in front that redirects to HTTPS itself is the operator's explicit choice
+# (DJANGO_SECURE_SSL_REDIRECT=false), so `check --deploy` need not warn about it.
+if not DEBUG and not env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True):
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+# Front door: django-axes reports each failed sign-in at INFO; warnings (new failures,
+# lockouts) are what an operator needs.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from accounts.models import Organisation, Role, User
+from accounts.checks import record_check
+from accounts.models import Check, CheckKind, Organisation, Role, User
 from demo.base import (
     CONNEWITZ,
     FRAUENCAFE,
@@ -340,12 +341,30 @@ HOUSEHOLDS = (
 )
 
 
+# Landlords the welcome centre has checked (identity seen, and for most a home visit): only
+# their flats are matched by default (HOUSING_MATCH_UNCHECKED_LANDLORDS). heike.engel is not
+# checked yet, so the demo shows a flat that waits for a check.
+CHECKED_LANDLORDS = {
+    "bianca.kern": (CheckKind.IDENTITY, CheckKind.OWNERSHIP_OR_TENANCY),
+    "gerhard.pohl": (CheckKind.IDENTITY, CheckKind.HOME_VISIT),
+    "ali.demir": (CheckKind.IDENTITY, CheckKind.HOME_VISIT),
+    "christian.baumann": (CheckKind.IDENTITY,),
+    "monika.seidel": (CheckKind.IDENTITY, CheckKind.OWNERSHIP_OR_TENANCY),
+}
+
+
 def load_housing(
     users: dict[str, User],
     organisations: dict[str, Organisation],
     today: date,
     report: DemoReport,
+    coordinator: User,
 ) -> None:
+    for username, kinds in CHECKED_LANDLORDS.items():
+        landlord = users[username]
+        for kind in kinds:
+            if not Check.objects.filter(subject=landlord, kind=kind).exists():
+                record_check(subject=landlord, kind=kind, actor=coordinator)
     for spec in FLATS:
         _flat(spec, users[spec.username], today, report)
     for spec in HOUSEHOLDS:

@@ -1,7 +1,7 @@
 """Writes for goods needs and donation offers."""
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +66,13 @@ def _check_attributes(category: Category, attributes: dict) -> dict:
 
 # An offer rarely needs more than a few; the limit keeps a request from writing thousands.
 MAX_PICKUP_WINDOWS = 20
+# A window is when someone is there to hand the goods over: hours or a few days. An offer
+# available any time needs no window at all (it stays open until withdrawn).
+MAX_PICKUP_WINDOW_LENGTH = timedelta(days=14)
+# A date further ahead is a wrong year (3026, 2062) or junk, as housing's FUTURE_LIMIT says
+# for flats. Five years rather than housing's three: plans for help are few that far out, but
+# the API's published examples (and clients copying them) use dates about five years ahead.
+FUTURE_LIMIT = timedelta(days=5 * 366)
 
 
 def _clean_pickup_windows(
@@ -75,7 +82,8 @@ def _clean_pickup_windows(
 ) -> list[tuple[datetime, datetime]]:
     """Windows as (start, end) pairs, or a field error on "pickup_windows" naming each bad one.
 
-    A window must end after it starts, lie after 2000 and not be over yet; only the windows in
+    A window must end after it starts, lie after 2000, last at most
+    MAX_PICKUP_WINDOW_LENGTH, end within FUTURE_LIMIT and not be over yet; only the windows in
     `keep` (those the offer has already) may be over, so an update can send them back as they
     were.
     """
@@ -99,6 +107,19 @@ def _clean_pickup_windows(
             )
         elif end <= start:
             errors.append(_("Window %(number)s ends before it starts.") % {"number": number})
+        elif end - start > MAX_PICKUP_WINDOW_LENGTH:
+            errors.append(
+                _(
+                    "Window %(number)s lasts more than %(days)s days; give shorter windows, or "
+                    "none if the goods can be picked up any time."
+                )
+                % {"number": number, "days": MAX_PICKUP_WINDOW_LENGTH.days}
+            )
+        elif end > now + FUTURE_LIMIT:
+            errors.append(
+                _("Window %(number)s: check the year; it lies too far in the future.")
+                % {"number": number}
+            )
         elif end <= now and (start, end) not in keep:
             errors.append(_("Window %(number)s is already over.") % {"number": number})
         else:
@@ -120,9 +141,17 @@ def _replace_pickup_windows(offer: DonationOffer, windows: list[tuple[datetime, 
 
 
 def _check_deadline(deadline: date | None) -> None:
-    """A need's deadline may not lie in the past (in Berlin's calendar), whoever sets it."""
-    if deadline is not None and deadline < timezone.localdate():
+    """A need's deadline may not lie in the past (in Berlin's calendar) nor beyond
+    FUTURE_LIMIT, whoever sets it."""
+    if deadline is None:
+        return
+    today = timezone.localdate()
+    if deadline < today:
         raise ApplicationError({"deadline": _("The deadline lies in the past.")})
+    if deadline > today + FUTURE_LIMIT:
+        raise ApplicationError(
+            {"deadline": _("Please check the year: the deadline lies too far in the future.")}
+        )
 
 
 @transaction.atomic

@@ -32,7 +32,9 @@ class PlacedModel(models.Model):
 
     address = models.CharField(_("address"), max_length=300)
     point = models.PointField(geography=True, srid=4326)
-    approx_point = models.PointField(geography=True, srid=4326, spatial_index=False)
+    # Indexed: the distance filters of every list that a person not entitled to the exact
+    # place can use are computed on the public point.
+    approx_point = models.PointField(geography=True, srid=4326, spatial_index=True)
     postal_code = models.CharField(max_length=10, blank=True)
     place = models.CharField(max_length=120, blank=True)
     district = models.CharField(max_length=120, blank=True)

@@ -21,3 +21,12 @@ def approximate(lat: float, lon: float, grid_metres: int | None = None) -> tuple
     lon_step = grid / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(snapped_lat)), 0.01))
     snapped_lon = (math.floor(lon / lon_step) + 0.5) * lon_step
     return round(snapped_lat, 6), round(snapped_lon, 6)
+
+
+def minimum_search_radius_km() -> float:
+    """The smallest radius a search around a point may ask for: one grid cell.
+
+    Searches are answered from public points, so a smaller circle could not find anything
+    more precisely; it would only suggest a precision the answer does not have.
+    """
+    return settings.APPROXIMATE_GRID_METRES / 1000

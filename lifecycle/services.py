@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.errors import ApplicationError, collect
+from base.text import clean_model_text, clean_model_values
 from geo.services import apply_placement, place_address
 from lifecycle.models import LifecycleModel
 from lifecycle.signals import record_closed
@@ -67,11 +68,23 @@ def create_record(
     `errors` carries what the kind's own checks found already; every problem is answered at
     once, and nothing is written unless there is none. A draft is not flagged for matching:
     publishing it does that. The caller runs this in its transaction.
+
+    Every text field is held to the text rule first (`base.text`: no null bytes, direction
+    or control characters; a line break is a space in a CharField, "\\n" in a TextField),
+    whoever writes: the API, an import, a web form; an address it refuses is not placed.
     """
     errors = errors or FieldErrors()
     exclude: list[str] = []
+    text_refused: dict[str, list[str]] = {}
     with errors.checking():
-        apply_placement(record, place_address(record.address, latitude, longitude))
+        try:
+            clean_model_text(record)
+        except ApplicationError as refused:
+            text_refused = refused.errors
+            raise
+    if "address" not in text_refused:
+        with errors.checking():
+            apply_placement(record, place_address(record.address, latitude, longitude))
     if "address" in errors.errors:
         exclude += PLACEMENT_FIELDS
     # A field a check refused already is not checked again (its message would only repeat).
@@ -187,7 +200,9 @@ def update_record(
                 % {"status": Status(locked.status).label}
             }
         )
-    changes = dict(changes)
+    # The text rule (see create_record) for every text being changed, before anything is
+    # placed or looked up.
+    changes = clean_model_values(model, changes)
     place = {name: changes.pop(name) for name in PLACE_FIELDS if name in changes}
     errors = FieldErrors()
     if ("latitude" in place or "longitude" in place) and "address" not in place:

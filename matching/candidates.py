@@ -33,6 +33,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from accounts.checks import HOST_CHECK
+from accounts.models import Check, User
 from donations.selectors import descendant_ids
 from geo.models import PLACED_STATUSES
 from lifecycle.states import MATCHABLE_STATUSES
@@ -55,6 +57,32 @@ _LIVE_SQL = _sql_list(LIVE_STATE_VALUES)
 def _matchable_sql(alias: str) -> str:
     """The WHERE part every candidate index is partial on, for the table aliased `alias`."""
     return f"{alias}.status IN {_STATUSES_SQL} AND {alias}.geocode_status IN {_PLACED_SQL}"
+
+
+def _owner_active_sql(alias: str, owner_column: str) -> str:
+    """The offer's owner has an active account: a suspended (or erased) one is inactive, and
+    its offers are paused, not matched (safety.services.suspend). Every kind's search asks it."""
+    return (
+        f"EXISTS (SELECT 1 FROM {User._meta.db_table} u "
+        f"WHERE u.id = {alias}.{owner_column} AND u.is_active)"
+    )
+
+
+def _checked_host_sql(alias: str, owner_column: str) -> str:
+    """A coordinator has seen the host's identity (a standing check, accounts.checks), or
+    HOUSING_MATCH_UNCHECKED_LANDLORDS lets unchecked hosts' flats be matched (the
+    `unchecked_hosts` and `host_check` parameters)."""
+    return f"""(%(unchecked_hosts)s::boolean OR EXISTS (
+              SELECT 1 FROM {Check._meta.db_table} k
+              WHERE k.subject_id = {alias}.{owner_column} AND k.kind = %(host_check)s
+                AND k.withdrawn_at IS NULL))"""
+
+
+def _host_params() -> dict:
+    return {
+        "unchecked_hosts": bool(settings.HOUSING_MATCH_UNCHECKED_LANDLORDS),
+        "host_check": str(HOST_CHECK),
+    }
 
 
 @dataclass
@@ -279,6 +307,7 @@ def _offer_filter_sql(box_m: str) -> str:
     the walk, the `ST_DWithin`s on geography are the exact test."""
     return f"""o.category_id >= r.lo AND o.category_id <= r.hi
               AND {_matchable_sql("o")} AND o.quantity_open > 0
+              AND {_owner_active_sql("o", "donor_id")}
               AND donations_knn_plane(o.point)
                   && ST_Expand(donations_knn_plane(n.point), ({box_m}) / {_PLANE_M})
               AND ST_DWithin(o.point, n.point, {_REACH_M})
@@ -421,7 +450,7 @@ WHERE s.id = ANY(%(shifts)s::bigint[])
 def volunteer_pairs_sql(shift_ids: Sequence[int], *, limit_per_need: int = 200) -> tuple[str, dict]:
     """The pair query of `volunteer_candidates`: one walk per volunteer need (its shifts share
     the place), fanned out to the asked shifts. Skills are checked in SQL: no required skill
-    of the need may be missing from the profile."""
+    of the need may be missing from the profile. A suspended volunteer's profile is paused."""
     sql = f"""
 WITH asked AS (
     SELECT s.id AS shift_id, s.need_id FROM volunteers_shift s
@@ -434,6 +463,7 @@ CROSS JOIN LATERAL (
     SELECT p.id AS profile_id, ST_Distance(p.point, n.point) AS distance_m
     FROM volunteers_volunteerprofile p
     WHERE {_matchable_sql("p")}
+      AND {_owner_active_sql("p", "user_id")}
       AND ST_DWithin(p.point, n.point, COALESCE(n.max_distance_km, %(need_km)s::float8) * 1000.0)
       AND ST_DWithin(p.point, n.point, p.travel_radius_km * 1000.0)
       AND NOT EXISTS (
@@ -487,9 +517,10 @@ WHERE p.id = ANY(%(profiles)s::bigint[])
 def volunteer_candidates(shift_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:
     """Volunteer profiles within reach of each shift's need, nearest first.
 
-    Shifts are loaded as given. Profiles must be matchable and placed, have every skill the
-    need requires, and live within the smaller of the need's maximum distance and their own
-    travel radius. Languages, weekly slots and hours are left to the core's constraints.
+    Shifts are loaded as given. Profiles must be matchable, placed and of an active account
+    (a suspended volunteer's is paused), have every skill the need requires, and live within
+    the smaller of the need's maximum distance and their own travel radius. Languages, weekly
+    slots and hours are left to the core's constraints.
     """
     found = Candidates()
     ids = _ids(shift_ids)
@@ -537,7 +568,8 @@ def housing_pairs_sql(
 ) -> tuple[str, dict]:
     """The pair query of `housing_candidates`: the cheap hard filters (occupants, rent,
     step-free, pets) run in SQL on the rows the index walk finds; flats a live match holds
-    are skipped."""
+    are skipped, and so are flats of a suspended landlord and, unless
+    HOUSING_MATCH_UNCHECKED_LANDLORDS, of a landlord whose identity no coordinator has seen."""
     sql = f"""
 SELECT h.id AS household_id, c.flat_id, c.distance_m
 FROM housing_housingneed h
@@ -546,6 +578,8 @@ CROSS JOIN LATERAL (
     FROM housing_housingoffer f
     WHERE {_matchable_sql("f")}
       AND ST_DWithin(f.point, h.point, h.max_distance_km * 1000.0)
+      AND {_owner_active_sql("f", "landlord_id")}
+      AND {_checked_host_sql("f", "landlord_id")}
       AND f.max_occupants >= h.adults + h.children
       AND f.warm_rent <= h.rent_ceiling
       AND (f.step_free OR NOT h.needs_step_free)
@@ -560,7 +594,11 @@ CROSS JOIN LATERAL (
 WHERE h.id = ANY(%(households)s::bigint[])
 ORDER BY h.id, c.distance_m, c.flat_id
 """
-    return sql, {"households": _ids(household_ids), "limit": int(limit_per_need)}
+    return sql, {
+        "households": _ids(household_ids),
+        "limit": int(limit_per_need),
+        **_host_params(),
+    }
 
 
 _FLATS_SQL = """
@@ -576,7 +614,9 @@ def housing_candidates(household_ids: Sequence[int], *, limit_per_need: int = 20
 
     Households are loaded as given. Flats must be matchable, placed, not held by a live
     match, take all its people, cost at most its ceiling, be step-free and allow pets where
-    it needs that. Dates and stay lengths are left to the core's constraints.
+    it needs that, and belong to an active landlord whose identity a coordinator has seen
+    (unless HOUSING_MATCH_UNCHECKED_LANDLORDS). Dates and stay lengths are left to the
+    core's constraints.
     """
     found = Candidates()
     ids = _ids(household_ids)

@@ -12,7 +12,7 @@ from accounts.models import Membership, User
 from matching.kinds import kind_of
 from matching.links import OFFER_ACTIONS, issue_link
 from matching.models import ActionLink, Match, MatchState
-from matching.selectors import revealed_details
+from matching.selectors import public_distance_m, reveal_to
 from notifications.services import notify
 from notifications.webhooks import emit_webhook
 
@@ -27,7 +27,10 @@ def need_contact(need) -> User:
     """Who answers for a need: its author while still an active member of the need's
     initiative (a need handed over to another one), else an admin or member of it."""
     organisation = need.organisation
-    active = Membership.objects.filter(organisation=organisation, status="active")
+    # A suspended (inactive) member is not written to: their notices would go nowhere.
+    active = Membership.objects.filter(
+        organisation=organisation, status="active", user__is_active=True
+    )
     if need.created_by_id and active.filter(user_id=need.created_by_id).exists():
         return need.created_by
     membership = active.select_related("user").order_by("-is_admin", "pk").first()
@@ -55,7 +58,9 @@ def match_context(match: Match, side: str, **extra) -> dict:
         "organisation": need.organisation.name,
         "need_district": need.district or need.place,
         "offer_district": offer.district or offer.place,
-        "distance_km": round(match.distance_m / 1000, 1),
+        # The public points' distance: a side knows its own exact point, and exact distances
+        # of a few matches would place the other side.
+        "distance_km": round(public_distance_m(match) / 1000, 1),
         "shift_start": _iso(match.shift.start) if match.shift_id else None,
         "shift_end": _iso(match.shift.end) if match.shift_id else None,
         "move_in": _iso(match.housing_need.move_in_date) if match.housing_need_id else None,
@@ -89,7 +94,6 @@ def _hook(match: Match, event: str, key: str) -> None:
             "quantity": match.quantity,
             "need_id": match.need.pk,
             "need_title": match.need.title,
-            "score": match.score,
         },
         "occurred_at": timezone.now().isoformat(),
     }
@@ -260,4 +264,4 @@ def counterpart_context(notification) -> dict:
     side = context.get("side")
     if match is None or side not in (NEED, OFFER):
         return {"counterpart": None}
-    return {"counterpart": revealed_details(match, side)}
+    return {"counterpart": reveal_to(notification.recipient, match, side)}

@@ -2,20 +2,41 @@
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import active_organisations_of
+from base.signals import personal_data_shown
+from geo.gazetteer import haversine_km
 from lifecycle.models import LifecycleModel
 from lifecycle.selectors import managed_q
 from lifecycle.states import MATCHABLE_STATUSES
 from matching.kinds import KINDS, find_kind
-from matching.models import Match, MatchState
+from matching.models import Match, MatchEvent, MatchState
+
+# A match its sides were told about: approved (by a coordinator or a policy, which offers it to
+# both at once) and everything after. Ended matches are told apart by their past: a declined,
+# expired or cancelled match that was offered was shown; a proposal rejected in review, revised
+# away by a batch or cancelled because a record closed never was.
+SHOWN_STATES = (MatchState.APPROVED, MatchState.OFFERED, MatchState.ACCEPTED, MatchState.FULFILLED)
+
+
+def shown_to_sides(matches: QuerySet[Match]) -> QuerySet[Match]:
+    """The matches among `matches` that were ever shown to their sides, which a side may see
+    from then on. A proposal stays internal to the welcome centre until it is approved."""
+    # Its history says so when it has ended: a step into or out of a shown state.
+    was_shown = MatchEvent.objects.filter(
+        Q(to_state__in=SHOWN_STATES) | Q(from_state__in=SHOWN_STATES), match=OuterRef("pk")
+    )
+    return matches.filter(
+        Q(state__in=SHOWN_STATES) | Q(offered_at__isnull=False) | Q(Exists(was_shown))
+    )
 
 
 def matches_visible_to(user: User) -> QuerySet[Match]:
     """Matches a coordinator sees all of; anyone else only those one of whose sides is theirs
-    (their donation, profile or flat, or a need of an initiative they belong to)."""
+    (their donation, profile or flat, or a need of an initiative they belong to) and that were
+    shown to the sides (`shown_to_sides`): any other match is, for them, not there."""
     qs = Match.objects.select_related(
         *(relation for adapter in KINDS.values() for relation in _sides_read_with(adapter))
     ).order_by("-created_at", "-id")
@@ -26,7 +47,7 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
     for adapter in KINDS.values():
         mine |= Q(**{f"{adapter.offer_field}__{adapter.offer_model.OWNER_FIELD}": user})
         mine |= Q(**{f"{adapter.need_field}__organisation__in": organisations})
-    return qs.filter(mine)
+    return shown_to_sides(qs.filter(mine))
 
 
 def _sides_read_with(adapter) -> list[str]:
@@ -56,6 +77,25 @@ def counterpart_ids(user: User, model: type) -> QuerySet:
     return accepted.filter(**theirs).values_list(f"{adapter.offer_field}_id", flat=True)
 
 
+def public_distance_m(match: Match) -> float:
+    """The distance between the two sides' public points, which is what a side may be told
+    before both said yes. The stored `distance_m` (exact to exact) is the matching engine's
+    and the coordinators': told to a side that knows its own exact point, a few matches would
+    place the other side by trilateration."""
+    need, offer = match.need.approx_point, match.offer.approx_point
+    return haversine_km(need.y, need.x, offer.y, offer.x) * 1000
+
+
+def distance_shown_m(match: Match, viewer: User | None) -> float:
+    """The distance a viewer may be told: the engine's exact one for coordinators and once
+    both sides said yes; the public points' before that (and on pages and in emails, which
+    do not know who reads them: pass None)."""
+    exact = viewer is not None and viewer.is_authenticated and viewer.is_coordinator
+    if exact or match.state in REVEALING_STATES:
+        return match.distance_m
+    return public_distance_m(match)
+
+
 def revealed_details(match: Match, side: str) -> dict | None:
     """What the recipient on `side` may now know of the other side: contact and exact
     address, once both said yes; None before (and after a match ended otherwise)."""
@@ -70,6 +110,18 @@ def revealed_details(match: Match, side: str) -> dict | None:
         "phone": contact.get("phone", ""),
         "address": other.address,
     }
+
+
+def reveal_to(viewer: User, match: Match, side: str) -> dict | None:
+    """`revealed_details` as shown to `viewer` (a page, an email): once there is something to
+    show, the audit hears who saw whose data and why."""
+    details = revealed_details(match, side)
+    if details is not None:
+        other = match.offer if side == "need" else match.need
+        personal_data_shown.send(
+            sender=__name__, viewer=viewer, records=[other], why=f"accepted match {match.pk}"
+        )
+    return details
 
 
 def visible_to(model: type[LifecycleModel], user: User) -> QuerySet:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, OrganisationKind
 from accounts.selectors import active_organisations_of
 from base.errors import INVALID, NOT_ALLOWED, WRONG_STATE, ApplicationError
+from base.text import clean_field
 from lifecycle.services import transition, withdraw
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching import notices
@@ -72,8 +73,9 @@ def _require_coordinator(actor) -> None:
 
 def clean_reason(reason: str | None, *, required: bool = False) -> str:
     """A reason given for a step, as it is kept: without surrounding blanks, at most
-    REASON_MAX_LENGTH characters, and not empty where a step needs one."""
-    reason = (reason or "").strip()
+    REASON_MAX_LENGTH characters, not empty where a step needs one, and without characters
+    nobody can see (null bytes, direction controls: `base.text`)."""
+    reason = clean_field((reason or "").strip(), field="reason", multiline=True)
     if required and not reason:
         raise ApplicationError(_("Please say why."), code=INVALID, field="reason")
     if len(reason) > REASON_MAX_LENGTH:
@@ -293,7 +295,7 @@ def cancel(match: Match, *, actor, reason: str) -> Match:
 def send_message(match: Match, *, user, body: str) -> MatchMessage:
     """A message from one side of an offered or accepted match to the other, relayed so
     that neither learns the other's address or email from it."""
-    body = (body or "").strip()
+    body = clean_field((body or "").strip(), field="body", multiline=True)
     if not body:
         raise ApplicationError(_("Please write a message."), code=INVALID, field="body")
     if len(body) > MESSAGE_MAX_LENGTH:

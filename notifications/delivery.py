@@ -7,14 +7,16 @@ receiver took the message and before the row was marked sent; it carries the sam
 Message-ID (emails) or X-Willkommen-Delivery (webhooks), so the receiver can drop it.
 """
 
+import errno
+import functools
 import hashlib
 import hmac
 import http.client
 import json
 import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.errors import NOT_FOUND, ApplicationError
+from notifications import addresses
 from notifications.models import Notification, WebhookAttempt, WebhookDelivery
 from notifications.preferences import preferences_for, unsubscribe_url
 from notifications.rendering import render_email
@@ -183,27 +186,111 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect would turn the POST into a GET elsewhere: count it as a failed try instead.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the checked addresses only. `host` stays the URL's host, so the Host header
+    names it; the socket goes to an address `addresses.check` approved, never to a fresh
+    lookup of the name (whose answer could have changed to an internal one since)."""
+
+    def __init__(self, target: addresses.Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.target = target
+
+    def connect(self) -> None:
+        self.sock = _open_socket(self.target, self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked addresses only; SNI and certificate verification are for the
+    URL's host name, as if it had been looked up."""
+
+    def __init__(self, target: addresses.Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=tls_context())
+        self.target = target
+
+    def connect(self) -> None:
+        sock = _open_socket(self.target, self.timeout)
+        try:
+            self.sock = tls_context().wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
 
 
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    """POST once: (status code or None, error text or "")."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    # The system's trust store, host name checked, certificate required.
+    return ssl.create_default_context()
+
+
+# At most this many of a name's addresses are tried, one timeout each.
+_MAX_ADDRESSES_TRIED = 3
+
+
+def _open_socket(target: addresses.Target, timeout: float) -> socket.socket:
+    error: OSError = ConnectionRefusedError("no address")
+    for address in target.addresses[:_MAX_ADDRESSES_TRIED]:
+        try:
+            return socket.create_connection((address, target.port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A fixed wording for why a try failed. Never the exception's text: it may quote what
+    the peer sent (a status line, a server banner, a certificate's names)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return "TLS certificate not valid"
+    if isinstance(exc, ssl.SSLError):
+        return "TLS error"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, socket.gaierror):
+        return "host name not found"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "connection closed without an answer"
+    if isinstance(exc, ConnectionError):
+        return "connection reset"
+    if isinstance(exc, http.client.InvalidURL | UnicodeError):
+        return "the URL is not an http:// or https:// URL"
+    if isinstance(exc, http.client.HTTPException):
+        return "not an HTTP answer"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "address unreachable"
+    return "connection failed"
+
+
+def _post(target: addresses.Target, body: bytes, headers: dict) -> tuple[int | None, str]:
+    """POST once to a checked target: (status code or None, reason or ""). A redirect is a
+    failed try like any other answer outside 2xx (it would turn the POST into a GET
+    elsewhere); the answer's body is never read."""
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(target, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
     try:
-        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code, f"HTTP {exc.code}"
-    except (OSError, http.client.HTTPException) as exc:  # refused, timeout, reset, garbage
-        reason = getattr(exc, "reason", None) or exc
-        return None, f"{type(exc).__name__}: {reason}"[:2000]
+        connection.request("POST", target.path, body=body, headers=headers)
+        code = connection.getresponse().status
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # Only the class goes to the log: the text may quote the peer.
+        logger.info("webhook to %s failed: %s", target.host, type(exc).__name__)
+        return None, failure_reason(exc)
+    finally:
+        connection.close()
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
+
+
+def _check_and_post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
+    """Check the URL again (the rules may be newer than the endpoint, and its name may
+    resolve elsewhere now), then post to the addresses just checked. A refusal is a failed
+    try without a connection."""
+    try:
+        target = addresses.check(url)
+    except addresses.TargetRefused as exc:
+        return None, exc.reason
+    except OSError as exc:  # the name does not resolve
+        return None, failure_reason(exc)
+    return _post(target, body, headers)
 
 
 def deliver_webhook(delivery_id: int) -> str:
@@ -244,7 +331,7 @@ def _post_delivery(delivery_id: int) -> str:
         "X-Willkommen-Signature": sign(endpoint.secret, timestamp, body),
     }
     started = time.monotonic()
-    code, error = _post(endpoint.url, body, headers)
+    code, error = _check_and_post(endpoint.url, body, headers)
     WebhookAttempt.objects.create(
         delivery=delivery,
         status_code=code,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from base.errors import ApplicationError
-from notifications import tasks
+from notifications import addresses, tasks
 from notifications.delivery import reset_failed
 from notifications.models import WebhookDelivery, WebhookEndpoint
 
@@ -41,11 +41,9 @@ EVENTS = (
 def create_endpoint(
     organisation: Organisation, *, url: str, events: list[str] | None = None, actor: User
 ) -> WebhookEndpoint:
-    """A new endpoint with a fresh secret. Only http(s) URLs and known event names."""
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError as exc:
-        raise ApplicationError({"url": _("Enter an http:// or https:// URL.")}) from exc
+    """A new endpoint with a fresh secret. Only http(s) URLs to public internet addresses
+    (see `notifications.addresses`) and known event names."""
+    check_target(url)
     events = list(events or [])
     unknown = sorted(set(events) - set(EVENTS))
     if unknown:
@@ -55,6 +53,45 @@ def create_endpoint(
     return WebhookEndpoint.objects.create(
         organisation=organisation, url=url, events=events, created_by=actor
     )
+
+
+def check_target(url: str) -> None:
+    """Refuse a URL the platform will not post to, with a message on "url". A name that
+    does not resolve (yet) is accepted: every delivery resolves and checks it again."""
+    try:
+        target = addresses.parse(url)
+        URLValidator(schemes=["http", "https"])(url)
+        addresses.resolved(target)
+    except addresses.TargetRefused as exc:
+        raise ApplicationError({"url": _refusal_message(exc)}) from exc
+    except ValidationError as exc:
+        raise ApplicationError({"url": _("Enter an http:// or https:// URL.")}) from exc
+    except OSError:
+        pass
+
+
+def _refusal_message(refused: addresses.TargetRefused) -> str:
+    if refused.kind == "credentials":
+        return _(
+            "A webhook URL may not contain a user name or password; receivers check the "
+            "signature instead."
+        )
+    if refused.kind == "port":
+        return _(
+            "Port %(port)s is not allowed: use 80, 443 or a port from 1024 on that is not a "
+            "database, cache or cluster service."
+        ) % {"port": refused.port}
+    if refused.kind == "address":
+        if refused.address:
+            return _(
+                "The address %(address)s is not allowed: webhooks go to public internet "
+                "addresses only, not to loopback, private, link-local, shared or reserved ones."
+            ) % {"address": refused.address}
+        return _(
+            "%(host)s is not allowed: its address is not a public internet address (loopback, "
+            "private, link-local, shared or reserved)."
+        ) % {"host": refused.host}
+    return _("Enter an http:// or https:// URL.")
 
 
 def emit_webhook(

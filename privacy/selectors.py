@@ -8,11 +8,15 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.checks import export_checks_of
 from accounts.models import Membership, User
 from lifecycle.models import LifecycleModel
 from lifecycle.services import lifecycle_models
 from matching.models import Match, MatchMessage
+from matching.selectors import REVEALING_STATES, public_distance_m, shown_to_sides
 from notifications.models import Notification
+from privacy.models import DataAccess
+from safety.selectors import export_for as safety_export_for
 
 
 def _plain(value):
@@ -71,6 +75,30 @@ def matches_of_records(records: dict[type[LifecycleModel], list[int]]):
     return Match.objects.filter(q).prefetch_related("events").order_by("pk")
 
 
+# Fields of a match's step that name who took it and why: for coordinators, as in the API.
+_WHO_AND_WHY = ("actor_id", "reason")
+
+
+def _match_row(match: Match, user: User) -> dict:
+    """A match as its side may have it: what the match pages and the API show them, no more."""
+    data = _row(match)
+    events = list(match.events.all())
+    if not user.is_coordinator:
+        if match.state not in REVEALING_STATES:
+            # Before both said yes the other side's place is public only to the grid: the exact
+            # distance (and the score, which weighs it) would give it away (no oracle).
+            data["distance_m"] = round(public_distance_m(match))
+            data["score"] = data["score_breakdown"] = None
+        # One's own steps stay whole: what they said is theirs.
+        data["events"] = [
+            _row(event) if event.actor_id == user.pk else _row(event, exclude=_WHO_AND_WHY)
+            for event in events
+        ]
+    else:
+        data["events"] = [_row(event) for event in events]
+    return data
+
+
 def export_personal_data(user: User) -> dict:
     """Everything the platform holds about the person, as plain JSON-ready data."""
     account = _row(user, exclude=("password",))
@@ -92,11 +120,11 @@ def export_personal_data(user: User) -> dict:
             ]
             records.append(data)
             ids.setdefault(model, []).append(record.pk)
-    matches = []
-    for match in matches_of_records(ids):
-        data = _row(match)
-        data["events"] = [_row(event) for event in match.events.all()]
-        matches.append(data)
+    found = matches_of_records(ids)
+    if not user.is_coordinator:
+        # A proposal stays internal to the welcome centre until it is approved.
+        found = shown_to_sides(found)
+    matches = [_match_row(match, user) for match in found]
     notifications = [
         _row(n, exclude=("recipient_id", "idempotency_key", "claimed_at"))
         for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
@@ -113,4 +141,24 @@ def export_personal_data(user: User) -> dict:
         "matches": matches,
         "notifications": notifications,
         "messages_sent": messages,
+        "seen_by": seen_by(user),
+        # Checks about the person (what, when, the note; not which coordinator), the reports
+        # they filed and their suspensions; never reports about them (they would say who).
+        "checks": export_checks_of(user),
+        **safety_export_for(user),
     }
+
+
+def seen_by(user: User) -> list[dict]:
+    """Who saw the exact address or contact details of the person's needs and offers, when
+    and why (from the audit)."""
+    return [
+        {
+            "viewer": access.viewer.username if access.viewer else None,
+            "viewer_role": access.viewer.role if access.viewer else None,
+            "record": {"kind": access.record_model, "id": access.record_id},
+            "why": access.why,
+            "at": _plain(access.at),
+        }
+        for access in DataAccess.objects.filter(subject=user).select_related("viewer")
+    ]

@@ -8,6 +8,7 @@ the person was, where they live and how to reach them.
 from collections.abc import Iterable
 from datetime import datetime
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -16,8 +17,10 @@ from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
+from accounts.checks import erase_checks_about
 from accounts.models import Membership, Organisation, User
 from accounts.services import ERASED_PREFIX
 from base.errors import ApplicationError
@@ -27,7 +30,9 @@ from lifecycle.models import LifecycleModel
 from lifecycle.states import CLOSED_STATUSES
 from matching.models import MatchMessage
 from notifications.models import Notification
+from privacy.models import DataAccess
 from privacy.selectors import matches_of_records, owned_records_of
+from safety import services as safety_services
 
 SCRUBBED = "—"
 # Shorter strings (a username "ab") would be replaced inside unrelated admin log lines.
@@ -67,10 +72,16 @@ def erase_account(user: User) -> None:
     Notification.objects.filter(recipient=user).delete()
     _scrub_notifications_to_others(user, match_ids, identity, personal)
     _scrub_messages(user)
+    # What they wrote in reports goes; reports and suspensions about them keep the facts.
+    safety_services.scrub_for_erasure(
+        user, scrub=lambda text: _replace_in(text, personal), removed=SCRUBBED
+    )
+    erase_checks_about(user)
     _scrub_admin_log(user, owned, identity, replacement)
 
     Token.objects.filter(user=user).delete()
     _delete_sessions(user)
+    _delete_sign_in_traces(user)
     Membership.objects.filter(user=user).delete()
 
     user.username = replacement
@@ -184,6 +195,15 @@ def _scrub_admin_log(user: User, owned: dict, identity: list[str], replacement: 
             ).update(**{field: Replace(F(field), Value(text), Value(replacement))})
 
 
+def _delete_sign_in_traces(user: User) -> None:
+    """The lockout's records of the person's sign-ins (name, address, browser) and their second
+    factor devices go with the account."""
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=user.username).delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+
+
 def _delete_sessions(user: User) -> None:
     # Sessions store the user id in their encoded data; there is no column to filter on.
     stale = [
@@ -226,3 +246,29 @@ def scrub_closed_before(cutoff: datetime) -> int:
             scrub_personal_data(record)
             scrubbed += 1
     return scrubbed
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+def log_access(viewer, records, *, why: str) -> int:
+    """Write down that `viewer` saw the exact data of `records`, except what was their own.
+
+    One row per record shown; the number written."""
+    viewer_id = getattr(viewer, "pk", None)
+    rows = []
+    for record in records:
+        subject_id = record.owner_user_id()
+        if subject_id is None or subject_id == viewer_id:
+            continue
+        rows.append(
+            DataAccess(
+                viewer_id=viewer_id,
+                subject_id=subject_id,
+                record_model=record._meta.label_lower,
+                record_id=record.pk,
+                why=why[:200],
+            )
+        )
+    DataAccess.objects.bulk_create(rows)
+    return len(rows)

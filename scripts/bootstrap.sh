@@ -42,5 +42,6 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
 fi
 
 # Compiled translations (.mo, git-ignored); up-to-date files are skipped, so this is quick.
-.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=bench --ignore=staticfiles \
+# Development mode: settings refuse their development secret key otherwise.
+DJANGO_DEBUG=${DJANGO_DEBUG:-true} .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=bench --ignore=staticfiles \
     --verbosity 0

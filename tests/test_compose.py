@@ -32,8 +32,8 @@ def _docker_compose() -> str:
     return found
 
 
-def _compose_config(**variables: str) -> dict:
-    """`docker-compose config` output, parsed, with only the given variables set.
+def _run_compose_config(**variables: str) -> subprocess.CompletedProcess:
+    """`docker-compose config` with only the given variables set.
 
     The environment is emptied and --env-file points at an empty file, so neither the caller's
     variables nor a local .env file can hide a missing default.
@@ -51,8 +51,17 @@ def _compose_config(**variables: str) -> dict:
             text=True,
             timeout=60,
         )
+    return result
+
+
+def _compose_config(**variables: str) -> dict:
+    """The parsed config with only the required DJANGO_SECRET_KEY and the given variables."""
+    result = _run_compose_config(**{"DJANGO_SECRET_KEY": SECRET, **variables})
     assert result.returncode == 0, f"docker-compose config failed:\n{result.stderr}"
     return yaml.safe_load(result.stdout)
+
+
+SECRET = "a-secret-only-for-this-test"
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +69,15 @@ def services() -> dict:
     return _compose_config()["services"]
 
 
-def test_compose_file_is_valid_with_no_variables_set(services):
+def test_compose_file_is_valid_with_only_the_secret_key_set(services):
     assert set(LONG_RUNNING) <= set(services)
+
+
+def test_compose_refuses_to_run_without_a_secret_key():
+    """No fallback secret: a default written in compose.yml would be public."""
+    result = _run_compose_config()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 @pytest.mark.parametrize("name", LONG_RUNNING)
@@ -118,7 +134,7 @@ def test_app_services_share_one_environment(services):
     assert env["DATABASE_URL"] == "postgis://postgres:postgres@postgis:5432/willkommen"
     assert env["REDIS_URL"] == "redis://redis:6379/0"
     assert env["DJANGO_DEBUG"] == "false"
-    assert env["DJANGO_SECRET_KEY"]
+    assert env["DJANGO_SECRET_KEY"] == SECRET
     for variable in (
         "DJANGO_ALLOWED_HOSTS",
         "GEOCODER",

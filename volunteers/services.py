@@ -6,7 +6,7 @@ everything happens in one transaction, so bad input writes nothing.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,15 @@ EARLIEST_YEAR = 2000
 MAX_SHIFTS = 100
 MAX_SLOTS = 50
 MAX_AWAY_PERIODS = 50
+# A shift is one stretch of work: a night shift from 22:00 to 08:00 fits, a day and night at
+# a shelter too; longer is several shifts (or a typo in the date).
+MAX_SHIFT_LENGTH = timedelta(hours=24)
+# Longer than this away is no longer an absence: withdraw the profile instead.
+MAX_AWAY_LENGTH = timedelta(days=2 * 366)
+# A date further ahead is a wrong year (3026, 2062) or junk, as housing's FUTURE_LIMIT says
+# for flats. Five years rather than housing's three: plans for help are few that far out, but
+# the API's published examples (and clients copying them) use dates about five years ahead.
+FUTURE_LIMIT = timedelta(days=5 * 366)
 ONE_PROFILE = gettext_lazy("You already have a volunteer profile; change that one instead.")
 
 
@@ -105,6 +114,19 @@ def build_away_periods(periods: Iterable[dict]) -> list[AwayPeriod]:
             )
         elif period.end < period.start:
             errors.append(_("Period %(number)s ends before it starts.") % {"number": number})
+        elif period.end - period.start > MAX_AWAY_LENGTH:
+            errors.append(
+                _(
+                    "Period %(number)s lasts more than two years; if you cannot help for that "
+                    "long, withdraw your profile instead."
+                )
+                % {"number": number}
+            )
+        elif period.end > timezone.localdate() + FUTURE_LIMIT:
+            errors.append(
+                _("Period %(number)s: check the year; it lies too far in the future.")
+                % {"number": number}
+            )
         built.append(period)
     if errors:
         raise ApplicationError({"away_periods": errors})
@@ -116,7 +138,8 @@ def build_shifts(shifts: Iterable[dict], *, keep: Iterable[Shift] = ()) -> list[
 
     A new shift must not be over already. Shifts in `keep` (the need's current ones) may be
     given again unchanged even if they are over, so that a need can be edited after its
-    first shift took place.
+    first shift took place. Every shift lasts at most MAX_SHIFT_LENGTH and starts within
+    FUTURE_LIMIT.
     """
     shifts = list(shifts)
     _check_rows(shifts, field="shifts", limit=MAX_SHIFTS)
@@ -142,6 +165,16 @@ def build_shifts(shifts: Iterable[dict], *, keep: Iterable[Shift] = ()) -> list[
             )
         elif shift.end <= shift.start:
             errors.append(_("Shift %(number)s ends before it starts.") % {"number": number})
+        elif shift.end - shift.start > MAX_SHIFT_LENGTH:
+            errors.append(
+                _("Shift %(number)s lasts more than %(hours)s hours; split it into shorter shifts.")
+                % {"number": number, "hours": int(MAX_SHIFT_LENGTH.total_seconds() // 3600)}
+            )
+        elif shift.start > now + FUTURE_LIMIT:
+            errors.append(
+                _("Shift %(number)s: check the year; it lies too far in the future.")
+                % {"number": number}
+            )
         elif shift.end <= now and (shift.start, shift.end) not in existing:
             errors.append(_("Shift %(number)s is already over.") % {"number": number})
         built.append(shift)

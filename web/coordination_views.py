@@ -1,5 +1,6 @@
 """The coordinators' dashboard: proposals waiting for review, and what could not be delivered."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,10 @@ LIST_SIZE = 100
 
 def _coordinator(request: HttpRequest) -> None:
     if not request.user.is_coordinator:
+        raise PermissionDenied
+    # Second factor (issue 12): SecondFactorMiddleware sends a coordinator without one to its
+    # page first; this holds even where the middleware would not run.
+    if settings.SECOND_FACTOR_REQUIRED and not request.user.is_verified():
         raise PermissionDenied
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from base.errors import GENERAL, WRONG_STATE, ApplicationError
 from matching import workflow
 from matching.models import REASON_MAX_LENGTH, Match, MatchState
-from matching.selectors import matches_visible_to, revealed_details
+from matching.selectors import matches_visible_to, reveal_to
 from notifications import selectors, services
 from web.summaries import match_facts, state_label
 
@@ -69,10 +69,10 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _match_page(request, match, sides, *, errors=None, values=None, status=200) -> HttpResponse:
-    # Contact details come only from revealed_details: None until both sides said yes.
+    # Contact details come only from reveal_to: None until both sides said yes.
     contacts = []
     for side in sorted(sides):
-        details = revealed_details(match, side)
+        details = reveal_to(request.user, match, side)
         if details:
             contacts.append(details)
     unanswered = [s for s in sorted(sides) if not getattr(match, f"{s}_answer")]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from matching.link_actions import use_link
 from matching.links import check_link, offer_record
 from matching.models import REASON_MAX_LENGTH, ActionLink, Match
-from matching.selectors import revealed_details
+from matching.selectors import reveal_to
 from web.summaries import match_facts, offer_facts
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -197,7 +197,7 @@ def _done(request, link: ActionLink, outcome) -> HttpResponse:
         contact = None
         if match is not None and link.side:
             # Both sides said yes: the person who holds this link may now see the other side.
-            contact = revealed_details(match, link.side)
+            contact = reveal_to(link.user, match, link.side)
         response = render(
             request,
             "web/links/done.html",

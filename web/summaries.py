@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from matching.models import Match
+from matching.selectors import public_distance_m
 
 
 def _when(value) -> str:
@@ -66,7 +67,9 @@ def match_facts(match: Match) -> list[tuple[str, str]]:
         facts.append((_("Move-in from"), _day(match.housing_need.move_in_date)))
     facts.append((_("Need's area"), need.district or need.place or "—"))
     facts.append((_("Offer's area"), offer.district or offer.place or "—"))
-    facts.append((_("Distance"), _("about %(km)s km") % {"km": round(match.distance_m / 1000, 1)}))
+    # Between the public points: a page does not know whether its reader may know more.
+    distance_km = round(public_distance_m(match) / 1000, 1)
+    facts.append((_("Distance"), _("about %(km)s km") % {"km": distance_km}))
     if match.state == "offered" and match.respond_by:
         facts.append((_("Please answer by"), _when(match.respond_by)))
     if match.fulfilled_quantity is not None:

@@ -1,21 +1,35 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from accounts.passwords import lockout_message
 from donations.models import DonationOffer, GoodsNeed
 from matching.models import Match
-from web.health import health
+from web.health import health, may_see_details
 
 
 @never_cache
 def healthz(request):
+    """The public learns ok (200) or not (503); coordinators, staff and local probes also
+    get each check's answer (web.health.may_see_details)."""
     healthy, checks = health()
-    return JsonResponse(
-        {"status": "ok" if healthy else "failing", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    body: dict = {"status": "ok" if healthy else "failing"}
+    if may_see_details(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """django-axes' answer to a refused sign-in (AXES_LOCKOUT_CALLABLE): 429 with the page in
+    the person's language (the admin's sign-in too), JSON for an API path."""
+    status = 429  # Too Many Requests: it ends by itself, unlike a 403
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": lockout_message()}, status=status)
+    return render(request, "web/locked_out.html", {"message": lockout_message()}, status=status)
 
 
 def home(request):

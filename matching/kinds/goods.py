@@ -90,9 +90,15 @@ class GoodsAdapter(KindAdapter):
         for match, n, o in batch.revisable:
             held_need[n] += match.quantity
             held_offer[o] += match.quantity
+        # Read under the offers' locks: a donor suspended after the search ran is paused here.
+        active = set(
+            DonationOffer.objects.filter(
+                pk__in=list(batch.offers), donor__is_active=True
+            ).values_list("pk", flat=True)
+        )
         edges = []
         for (n, o), distance in batch.pairs.items():
-            if (n, o) in taken or n not in batch.unit_records:
+            if (n, o) in taken or n not in batch.unit_records or o not in active:
                 continue
             need = replace(
                 batch.unit_records[n], quantity_open=batch.units[n].quantity_open + held_need[n]
@@ -155,6 +161,10 @@ class GoodsAdapter(KindAdapter):
                 _("Please enter a quantity of at least 1."), code=INVALID, field="quantity"
             )
         need, offer = relock(need), relock(offer)
+        if not DonationOffer.objects.filter(pk=offer.pk, donor__is_active=True).exists():
+            raise ApplicationError(
+                _("This donor's account is suspended."), code=INVALID, field="offer"
+            )
         most = min(need.quantity_open, offer.quantity_open)
         if quantity > most:
             raise ApplicationError(

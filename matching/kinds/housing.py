@@ -9,8 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from accounts.checks import HOST_CHECK
+from accounts.models import Check
+from base.errors import INVALID, ApplicationError
 from housing.models import HousingNeed, HousingOffer
 from lifecycle.models import LifecycleModel
 from lifecycle.services import status_after
@@ -24,6 +28,11 @@ from matching.models import Match
 
 # The widest a household may ask for (HousingNeed.max_distance_km's validator).
 HOUSING_MAX_REACH_KM = 100.0
+
+_NO_FLAT = gettext_lazy("No flat within %(km)s km.")
+_NO_CHECKED_FLAT = gettext_lazy(
+    "No flat of a landlord checked by the welcome centre within %(km)s km."
+)
 
 # What the record builder reads of a flat in a diagnosis (plain values, as for goods).
 _FLAT_FIELDS = (
@@ -39,6 +48,20 @@ _FLAT_FIELDS = (
     "min_stay_months",
     "created_at",
 )
+
+
+def may_be_matched(flats: QuerySet) -> QuerySet:
+    """The flats among `flats` whose landlord the engine may match: an active account (a
+    suspended landlord's flats are paused) whose identity a coordinator has seen, unless
+    HOUSING_MATCH_UNCHECKED_LANDLORDS lets unchecked landlords' flats be matched. The same
+    rule as the candidate search (`matching.candidates.housing_pairs_sql`)."""
+    flats = flats.filter(landlord__is_active=True)
+    if settings.HOUSING_MATCH_UNCHECKED_LANDLORDS:
+        return flats
+    seen = Check.objects.filter(
+        subject_id=OuterRef("landlord_id"), kind=HOST_CHECK, withdrawn_at__isnull=True
+    )
+    return flats.filter(Exists(seen))
 
 
 class HousingAdapter(KindAdapter):
@@ -83,11 +106,18 @@ class HousingAdapter(KindAdapter):
                 "housing_offer_id", flat=True
             )
         )
+        # Read under the flats' locks: a landlord suspended (or a check withdrawn) after the
+        # search ran is seen here, and their flat is left out.
+        allowed = set(
+            may_be_matched(HousingOffer.objects.filter(pk__in=list(batch.offers))).values_list(
+                "pk", flat=True
+            )
+        )
         held_need = {n for _, n, _ in batch.revisable}
         held_offer = {o for _, _, o in batch.revisable}
         edges = []
         for (n, o), distance in batch.pairs.items():
-            if n in housed or o in let or n not in batch.unit_records:
+            if n in housed or o in let or o not in allowed or n not in batch.unit_records:
                 continue
             household, flat = batch.unit_records[n], batch.offer_records[o]
             if constraints.housing_reason(
@@ -104,7 +134,9 @@ class HousingAdapter(KindAdapter):
         return BatchProblem(
             edges=edges,
             need_open={n: 0 if n in housed or n in held_need else 1 for n in batch.units},
-            offer_open={o: 0 if o in let or o in held_offer else 1 for o in batch.offers},
+            offer_open={
+                o: 0 if o in let or o in held_offer or o not in allowed else 1 for o in batch.offers
+            },
             solve=allocation.allocate_assignment,
         )
 
@@ -140,6 +172,16 @@ class HousingAdapter(KindAdapter):
     ) -> tuple[dict[str, Any], int]:
         # The database refuses a second live match of either (an IntegrityError to the caller).
         need, offer = relock(need), relock(offer)
+        if not may_be_matched(HousingOffer.objects.filter(pk=offer.pk)).exists():
+            # The setting says "not matched at all": by hand neither, until a check is recorded.
+            raise ApplicationError(
+                _(
+                    "This flat cannot be matched: its landlord's account is suspended, or the "
+                    "welcome centre has not checked the landlord yet."
+                ),
+                code=INVALID,
+                field="offer",
+            )
         for record in (need, offer):
             status_after(record, holds=True)
             record.save(update_fields=["status", "updated_at"])
@@ -162,8 +204,10 @@ class HousingAdapter(KindAdapter):
     ) -> list[tuple[HousingNeed, Checks]]:
         record = search.household_record(need)
         let = Exists(live_matches(kind=self.kind, housing_offer=OuterRef("pk")))
+        # Only flats the engine may match count as in range: with unchecked landlords'
+        # flats left out, "nothing in range" says "no checked flat" (`nothing_in_range`).
         flats = (
-            around(HousingOffer, need, need_radius_km(need))
+            may_be_matched(around(HousingOffer, need, need_radius_km(need)))
             .annotate(let=let)
             .values(*_FLAT_FIELDS, "distance", "let")
         )
@@ -178,7 +222,14 @@ class HousingAdapter(KindAdapter):
             checks.append((reason, 0 if flat["let"] else 1))
         return [(need, checks)]
 
-    nothing_in_range = gettext_lazy("No flat within %(km)s km.")
+    @property
+    def nothing_in_range(self):  # type: ignore[override]
+        # Unchecked landlords' flats are not matched (by default): then say so, so that
+        # coordinators know a check, not a flat, is what is missing.
+        if settings.HOUSING_MATCH_UNCHECKED_LANDLORDS:
+            return _NO_FLAT
+        return _NO_CHECKED_FLAT
+
     messages: Mapping[Reason, Any] = {
         Reason.OUT_OF_RANGE: ngettext_lazy(
             "%(n)d flat lies just beyond the household's maximum distance.",

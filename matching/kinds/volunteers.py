@@ -153,10 +153,17 @@ class VolunteersAdapter(KindAdapter):
             for v in batch.offers
         }
         held = Counter(m.shift_id for m, _, _ in batch.revisable)
+        # Read under the profiles' locks: a volunteer suspended after the search ran is paused
+        # here too.
+        active = set(
+            VolunteerProfile.objects.filter(
+                pk__in=list(batch.offers), user__is_active=True
+            ).values_list("pk", flat=True)
+        )
         tz = batch.tz
         edges = []
         for (s, v), distance in batch.pairs.items():
-            if (s, v) in taken or s not in batch.unit_records:
+            if (s, v) in taken or v not in active or s not in batch.unit_records:
                 continue
             shift = replace(batch.unit_records[s], people_open=batch.units[s].people_open + held[s])
             volunteer = firm[v]
@@ -248,6 +255,10 @@ class VolunteersAdapter(KindAdapter):
         unit: Shift | None = None,
     ) -> tuple[dict[str, Any], int]:
         need = relock(need)
+        if not VolunteerProfile.objects.filter(pk=offer.pk, user__is_active=True).exists():
+            raise ApplicationError(
+                _("This volunteer's account is suspended."), code=INVALID, field="offer"
+            )
         if unit is None or unit.need_id != need.pk:
             raise ApplicationError(_("Choose a shift of this need."), code=INVALID, field="shift")
         unit.refresh_from_db()

@@ -166,11 +166,12 @@ ROWS = [
         READ_BY_ALL,
         exact_markers=offer_markers,
     ),
-    # matches: each side and coordinators; only approximate places before both said yes
+    # matches: each side once it was offered to them, and coordinators; only approximate
+    # places before both said yes
     Row(
         "matches",
         "get",
-        lambda w: _match(w) and Call(),
+        lambda w: _match(w, MatchState.OFFERED) and Call(),
         READ_BY_ALL,
         # each side sees its own exact data (test_match_reveal: the other's only once both
         # said yes)
@@ -180,9 +181,29 @@ ROWS = [
     Row(
         "match-detail",
         "get",
-        lambda w: Call(kwargs={"pk": _match(w).pk}),
+        lambda w: Call(kwargs={"pk": _match(w, MatchState.OFFERED).pk}),
         roles(404, anonymous=401, member=200, donor=200, coordinator=200),
         exact_for={"member", "donor", "coordinator"},
         exact_markers=lambda w: need_markers(w) + offer_markers(w),
+    ),
+    # A proposal no coordinator has reviewed stays internal: its sides do not find it in their
+    # list (their own exact data would show if it were there) and get 404 for it.
+    Row(
+        "matches",
+        "get",
+        lambda w: _match(w, MatchState.PROPOSED) and Call(),
+        READ_BY_ALL,
+        exact_for={"coordinator"},
+        exact_markers=lambda w: need_markers(w) + offer_markers(w),
+        id="get-matches-proposed",
+    ),
+    Row(
+        "match-detail",
+        "get",
+        lambda w: Call(kwargs={"pk": _match(w, MatchState.PROPOSED).pk}),
+        roles(404, anonymous=401, coordinator=200),
+        exact_for={"coordinator"},
+        exact_markers=lambda w: need_markers(w) + offer_markers(w),
+        id="get-match-detail-proposed",
     ),
 ]

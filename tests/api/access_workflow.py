@@ -4,7 +4,9 @@ Coordinators review, cancel, match by hand and hand needs over; the two sides an
 the need's side confirms a handover; everyone else does not even see the match (404).
 """
 
-from matching.models import Match, MatchState
+from django.utils import timezone
+
+from matching.models import Match, MatchEvent, MatchState
 from tests.api.access import Call, Row, World, roles
 from tests.api.access_goods import _match, need, need_markers, offer, offer_markers
 
@@ -12,6 +14,11 @@ COORDINATOR_STEP = roles(404, anonymous=401, member=403, donor=403, coordinator=
 SIDES_STEP = roles(404, anonymous=401, member=200, donor=200, coordinator=403)
 NEED_SIDE_STEP = roles(404, anonymous=401, member=200, donor=403, coordinator=403)
 SEEN_BY_SIDES = roles(404, anonymous=401, member=200, donor=200, coordinator=200)
+# A proposal no coordinator has approved is internal: for its sides it does not exist.
+REVIEW_STEP = roles(404, anonymous=401, coordinator=200)
+SEEN_BY_COORDINATORS = roles(404, anonymous=401, coordinator=200)
+# A step of the sides on a proposal: 404 for them, the coordinator is no side of it.
+SIDES_STEP_ON_PROPOSAL = roles(404, anonymous=401, coordinator=403)
 
 
 def _at(state: str):
@@ -24,6 +31,33 @@ def _step(url_name: str, state: str, expect: dict, body: dict | None = None) -> 
         "post",
         lambda w: Call(kwargs={"pk": _at(state)(w).pk}, body=body or {}),
         expect,
+    )
+
+
+def _ended(state: str, *, offered: bool):
+    """A match that ended in `state`: after it was offered to both sides, or in review."""
+
+    def make(world: World) -> Match:
+        match = _match(world, state)
+        previous = MatchState.OFFERED if offered else MatchState.PROPOSED
+        if offered:
+            Match.objects.filter(pk=match.pk).update(offered_at=timezone.now())
+        MatchEvent.objects.create(match=match, to_state=MatchState.PROPOSED, reason="engine")
+        MatchEvent.objects.create(match=match, from_state=previous, to_state=state)
+        return match
+
+    return make
+
+
+def _get(url_name: str, make, expect: dict, id: str, exact_for: frozenset = frozenset()) -> Row:
+    return Row(
+        url_name,
+        "get",
+        lambda w: Call(kwargs={"pk": make(w).pk}),
+        expect,
+        exact_for=exact_for,
+        exact_markers=_markers,
+        id=id,
     )
 
 
@@ -53,8 +87,8 @@ def _handover(world: World) -> Call:
 
 
 ROWS = [
-    _step("match-approve", MatchState.PROPOSED, COORDINATOR_STEP),
-    _step("match-reject", MatchState.PROPOSED, COORDINATOR_STEP, {"reason": "Too far"}),
+    _step("match-approve", MatchState.PROPOSED, REVIEW_STEP),
+    _step("match-reject", MatchState.PROPOSED, REVIEW_STEP, {"reason": "Too far"}),
     _step("match-accept", MatchState.OFFERED, SIDES_STEP),
     _step("match-decline", MatchState.OFFERED, SIDES_STEP, {"reason": "Already given away"}),
     _step("match-fulfil", MatchState.ACCEPTED, NEED_SIDE_STEP, {"quantity": 5}),
@@ -89,4 +123,51 @@ ROWS = [
         exact_markers=_markers,
     ),
     Row("handovers", "post", _handover, roles(403, anonymous=401, coordinator=201)),
+    # The sides of a proposal hear nothing before a coordinator approves it: 404 for every
+    # step and read, and a proposal rejected in review stays unseen; a match that was offered
+    # and then declined was seen, and stays so.
+    Row(
+        "match-accept",
+        "post",
+        lambda w: Call(kwargs={"pk": _at(MatchState.PROPOSED)(w).pk}, body={}),
+        SIDES_STEP_ON_PROPOSAL,
+        id="post-match-accept-proposed",
+    ),
+    Row(
+        "match-decline",
+        "post",
+        lambda w: Call(kwargs={"pk": _at(MatchState.PROPOSED)(w).pk}, body={"reason": "No"}),
+        SIDES_STEP_ON_PROPOSAL,
+        id="post-match-decline-proposed",
+    ),
+    _get("match-events", _at(MatchState.PROPOSED), SEEN_BY_COORDINATORS, "get-events-proposed"),
+    _get("match-messages", _at(MatchState.PROPOSED), SEEN_BY_COORDINATORS, "get-messages-proposed"),
+    Row(
+        "match-messages",
+        "post",
+        lambda w: Call(kwargs={"pk": _at(MatchState.PROPOSED)(w).pk}, body={"body": "Hallo!"}),
+        SIDES_STEP_ON_PROPOSAL,
+        id="post-messages-proposed",
+    ),
+    _get(
+        "match-detail",
+        _ended(MatchState.REJECTED, offered=False),
+        SEEN_BY_COORDINATORS,
+        "get-match-detail-rejected-in-review",
+        exact_for=frozenset({"coordinator"}),
+    ),
+    _get(
+        "match-events",
+        _ended(MatchState.CANCELLED, offered=False),
+        SEEN_BY_COORDINATORS,
+        "get-events-cancelled-in-review",
+    ),
+    _get(
+        "match-detail",
+        _ended(MatchState.DECLINED, offered=True),
+        SEEN_BY_SIDES,
+        "get-match-detail-declined-after-offer",
+        # each side its own exact data, as in every match it sees
+        exact_for=frozenset({"member", "donor", "coordinator"}),
+    ),
 ]

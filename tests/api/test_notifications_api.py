@@ -1,14 +1,16 @@
-"""The notifications API: one's preferences and inbox, and failed emails for coordinators."""
+"""The notifications API: one's preferences and inbox, failed emails for coordinators, and the
+webhook URLs an organisation may not register."""
 
 import pytest
 from django.urls import reverse
 
 from notifications.delivery import deliver
-from notifications.models import Notification
+from notifications.models import Notification, WebhookEndpoint
 from notifications.preferences import preferences_for
 from notifications.services import notify, send_digests
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.notifications.fake_network import PUBLIC, PUBLIC_V6, network_fixture  # noqa: F401 (fixture "network")
 from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +174,160 @@ def test_an_address_quoted_in_an_smtp_error_is_not_shown(coordinator):
     response = client_for(coordinator).get(reverse("api:notifications-failed"))
     assert "refused@example.org" not in response.content.decode()
     assert "550" in response.content.decode()
+
+
+# --- webhook URLs that would reach the platform's own network ----------------------------------
+
+REFUSED_ADDRESSES = [
+    # loopback, also as a name (RFC 6761) and in IPv6
+    "http://127.0.0.1/hooks",
+    "http://127.0.0.1:5432/",
+    "http://127.8.9.10/hooks",
+    "http://[::1]/hooks",
+    "http://localhost/hooks",
+    "http://LOCALHOST./hooks",
+    "https://api.localhost/hooks",
+    # IPv4 inside IPv6: mapped, compatible, 6to4, NAT64
+    "http://[::ffff:127.0.0.1]/hooks",
+    "http://[::ffff:7f00:1]/hooks",
+    "http://[::ffff:10.0.0.1]/hooks",
+    "http://[::127.0.0.1]/hooks",
+    "http://[2002:7f00:1::1]/hooks",
+    "http://[64:ff9b::a00:1]/hooks",
+    # decimal, octal, hex and short IPv4 spellings
+    "http://2130706433/hooks",
+    "http://0177.0.0.1/hooks",
+    "http://0x7f.1/hooks",
+    "http://0x7f000001/hooks",
+    "http://127.1/hooks",
+    # private (RFC 1918) and unique local
+    "http://10.0.0.1/hooks",
+    "http://172.16.5.4/hooks",
+    "http://192.168.1.1/hooks",
+    "http://[fd12:3456:789a::1]/hooks",
+    # link-local, and the cloud metadata services
+    "http://169.254.1.1/hooks",
+    "http://[fe80::1]/hooks",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://100.100.100.200/latest/meta-data/",
+    "http://192.0.0.192/opc/v2/instance/",
+    # shared address space (carrier-grade NAT)
+    "http://100.64.0.1/hooks",
+    # unspecified and "this network"
+    "http://0.0.0.0/hooks",
+    "http://0.1.2.3/hooks",
+    "http://[::]/hooks",
+    # multicast, broadcast and reserved
+    "http://224.0.0.1/hooks",
+    "http://[ff02::1]/hooks",
+    "http://255.255.255.255/hooks",
+    "http://240.0.0.1/hooks",
+    # documentation and benchmarking
+    "http://192.0.2.1/hooks",
+    "http://198.51.100.7/hooks",
+    "http://203.0.113.9/hooks",
+    "http://198.18.0.1/hooks",
+    "http://[2001:db8::1]/hooks",
+    # names whose DNS answers are internal (one of several is enough)
+    "https://intranet.example.net/hooks",
+    "https://loopback.example.net/hooks",
+    "https://mixed.example.net/hooks",
+    "https://v6.example.net/hooks",
+    "https://metadata.example.net/hooks",
+]
+
+
+def _webhooks_api(initiative) -> str:
+    return reverse("api:organisation-webhooks", kwargs={"pk": initiative.pk})
+
+
+@pytest.fixture
+def internal_names(network, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    network.name("intranet.example.net", ["10.1.2.3"])
+    network.name("loopback.example.net", ["127.0.0.1"])
+    network.name("mixed.example.net", [PUBLIC, "10.0.0.1"])
+    network.name("v6.example.net", [PUBLIC_V6, "::1"])
+    network.name("metadata.example.net", ["169.254.169.254"])
+    network.name("hooks.example.net", [PUBLIC, PUBLIC_V6])
+    return network
+
+
+@pytest.mark.parametrize("url", REFUSED_ADDRESSES)
+def test_a_webhook_to_an_address_that_is_not_public_is_refused(
+    initiative, initiative_member, internal_names, url
+):
+    response = client_for(initiative_member).post(
+        _webhooks_api(initiative), {"url": url}, format="json"
+    )
+    assert response.status_code == 400, url
+    [message] = response.json()["url"]
+    assert "not allowed" in message and "public" in message, message
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pw@hooks.example.net/hooks",
+        "https://user@hooks.example.net/hooks",
+        "https://:pw@hooks.example.net/hooks",
+        "https://hooks.example.net@127.0.0.1/hooks",
+    ],
+)
+def test_a_webhook_url_with_a_user_name_or_password_is_refused(
+    initiative, initiative_member, internal_names, url
+):
+    response = client_for(initiative_member).post(
+        _webhooks_api(initiative), {"url": url}, format="json"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["url"]
+    assert "user name or password" in message
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://hooks.example.net/hooks", True),
+        ("http://hooks.example.net/hooks", True),
+        ("https://hooks.example.net:8443/hooks", True),
+        (f"http://{PUBLIC}:3000/hooks", True),
+        (f"http://[{PUBLIC_V6}]:8080/hooks", True),
+        ("https://hooks.example.net:22/hooks", False),
+        ("https://hooks.example.net:25/hooks", False),
+        ("https://hooks.example.net:8/hooks", False),
+        (f"http://{PUBLIC}:5432/", False),
+        (f"http://{PUBLIC}:6379/", False),
+        (f"http://{PUBLIC}:2375/", False),
+        (f"http://{PUBLIC}:27017/", False),
+    ],
+)
+def test_webhook_ports_are_80_443_or_unprivileged_but_not_internal_services(
+    initiative, initiative_member, internal_names, url, allowed
+):
+    response = client_for(initiative_member).post(
+        _webhooks_api(initiative), {"url": url}, format="json"
+    )
+    if allowed:
+        assert response.status_code == 201, response.json()
+        assert WebhookEndpoint.objects.get().url == url
+    else:
+        assert response.status_code == 400
+        [message] = response.json()["url"]
+        assert "Port" in message
+        assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_public_address_in_ipv6_forms_is_allowed(initiative, initiative_member, internal_names):
+    client = client_for(initiative_member)
+    for url in (
+        f"http://[::ffff:{PUBLIC}]/hooks",
+        "http://[64:ff9b::5db8:d822]/hooks",
+        "http://[2002:5db8:d822::1]/hooks",
+    ):
+        assert client.post(_webhooks_api(initiative), {"url": url}, format="json").status_code == (
+            201
+        ), url

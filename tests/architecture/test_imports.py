@@ -12,8 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = (
-    *("config", "api", "web", "demo", "privacy", "workers", "matching", "notifications"),
-    *("volunteers", "donations", "housing", "lifecycle", "accounts", "geo", "base"),
+    *("config", "api", "web", "demo", "privacy", "safety", "workers", "matching"),
+    *("notifications", "volunteers", "donations", "housing", "lifecycle", "accounts", "geo"),
+    "base",
 )
 
 

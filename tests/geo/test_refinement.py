@@ -89,6 +89,22 @@ def test_a_street_is_placed_at_once_by_postal_code_then_refined_by_a_task(
     assert refine("donations.donationoffer", offer.pk) == "nothing-to-do"  # safe twice
 
 
+def test_an_answer_far_from_the_addresss_postal_code_is_not_taken(
+    nominatim, django_capture_on_commit_callbacks
+):
+    # The same street name in another town: not this address, so the owner is asked.
+    nominatim.answers["Karl-Heine-Straße 12, 04229 Leipzig"] = [
+        {"lat": "48.1374", "lon": "11.5755", "display_name": "Karl-Heine-Straße 12, München"}
+    ]
+    offer, _ = offer_at("Karl-Heine-Straße 12, 04229 Leipzig", django_capture_on_commit_callbacks)
+    placed = (offer.point.y, offer.point.x)
+    assert refine("donations.donationoffer", offer.pk) == "not-found"
+    offer.refresh_from_db()
+    assert offer.geocode_status == "refinement_failed" and offer.precision == "postal_code"
+    assert (offer.point.y, offer.point.x) == placed
+    assert Notification.objects.get().template == "geocoding_failed"
+
+
 def test_answers_are_cached_so_one_address_is_asked_once(nominatim):
     assert geocode_remote("Karl-Heine-Straße 12, 04229 Leipzig") == (51.3291, 12.3353)
     assert geocode_remote("karl-heine-strasse 12,  04229 leipzig") == (51.3291, 12.3353)

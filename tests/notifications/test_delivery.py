@@ -127,7 +127,7 @@ class LiveSender:
                 cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
                 return cursor.fetchone()[0] == 0
 
-        wait_until(gone, 30, "the dead sender's session to end")
+        wait_until(gone, 120, "the dead sender's session to end")
 
 
 def test_a_live_sender_is_never_overtaken_however_old_its_claim(row, sink, settings):

@@ -25,7 +25,10 @@ def test_a_failing_receiver_is_retried_then_failed_then_retried_by_a_coordinator
     with Receiver() as receiver:
         receiver.status = 500
         endpoint = WebhookEndpoint.objects.create(organisation=initiative, url=receiver.url)
-        processes.worker("w1", env={"WEBHOOK_MAX_ATTEMPTS": "3"})
+        # The receiver runs on 127.0.0.1, which only the development switch allows.
+        processes.worker(
+            "w1", env={"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}
+        )
         with transaction.atomic():
             [delivery] = emit_webhook(
                 initiative, "match.offered", {"event": "match.offered"}, "e2e:1"

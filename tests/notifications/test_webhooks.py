@@ -22,6 +22,12 @@ PAYLOAD = {
 }
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    # These receivers run on 127.0.0.1; test_webhook_targets.py tests the rules themselves.
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
 @pytest.fixture
 def receiver():
     with Receiver() as running:

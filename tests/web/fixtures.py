@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Organisation, Role, User
 from matching import workflow
@@ -145,3 +147,14 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def verified_login(client, user) -> None:
+    """Sign `user` in on a Django test client with a confirmed second factor, as after
+    entering a code on /account/two-factor/ (what coordinators need with
+    SECOND_FACTOR_REQUIRED, which production always has)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

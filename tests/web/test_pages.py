@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role
+from matching import workflow
 from matching.models import MatchEvent, MatchState
 from notifications.models import Notification
 from tests.factories import UserFactory
@@ -277,3 +278,44 @@ def test_the_workflows_limits_are_shown_beside_the_fields_in_the_persons_languag
     response = member.post(url + "messages/", {"body": "   "})
     assert "Bitte schreiben Sie eine Nachricht." in response.content.decode()
     assert scene.match.messages.count() == 0
+
+
+def test_a_proposal_no_coordinator_approved_is_not_there_for_its_sides(scene):
+    # The engine proposed it; nobody has reviewed it, so its sides have heard nothing of it.
+    assert scene.match.state == MatchState.PROPOSED
+    url = f"/matches/{scene.match.pk}/"
+    sides = (signed_in(scene.donor), signed_in(scene.member))
+    for client in sides:
+        assert client.get(url).status_code == 404
+        assert client.post(url + "respond/", {"answer": "yes"}).status_code == 404
+        assert client.post(url + "messages/", {"body": "Hallo"}).status_code == 404
+        assert client.post(url + "handover/", {"quantity": "1"}).status_code == 404
+    assert signed_in(scene.coordinator).get(url).status_code == 200
+    # Rejected in review, it never was theirs to see.
+    workflow.reject(scene.match, actor=scene.coordinator, reason="Zu weit")
+    for client in sides:
+        assert client.get(url).status_code == 404
+    scene.match.refresh_from_db()
+    assert scene.match.state == MatchState.REJECTED and not scene.match.need_answer
+
+
+def test_the_sides_of_a_match_find_how_to_report_a_problem_on_its_page(scene):
+    offer_it(scene)
+    html = signed_in(scene.donor).get(f"/matches/{scene.match.pk}/").content.decode()
+    assert f"/report/match/{scene.match.pk}/" in html
+    coordinator_html = signed_in(scene.coordinator).get(f"/matches/{scene.match.pk}/")
+    assert f"/report/match/{scene.match.pk}/" not in coordinator_html.content.decode()
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\u202e", "\x1b[2J"])
+def test_a_message_or_reason_with_invisible_characters_is_refused_beside_its_field(scene, junk):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    donor = signed_in(scene.donor)
+    response = donor.post(url + "messages/", {"body": f"Wann passt es?{junk}"})
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+    assert scene.match.messages.count() == 0
+    declined = donor.post(url + "respond/", {"answer": "no", "reason": f"Zu weit{junk}"})
+    assert declined.status_code == 400
+    scene.match.refresh_from_db()
+    assert scene.match.offer_answer == ""

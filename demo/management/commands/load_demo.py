@@ -64,6 +64,10 @@ class Command(BaseCommand):
         out.write(f"  Password for every demo user: {demo.DEMO_PASSWORD}")
         staff = f"{demo.COORDINATOR_USERNAME} or {demo.ADMIN_USERNAME}"
         out.write(f"  Admin:    {demo.ADMIN_URL}  (log in as {staff})")
+        out.write(
+            "            Coordinators and admins set up a second factor (an authenticator app) "
+            "at their first sign-in: /account/two-factor/"
+        )
         out.write(f"  API docs: {demo.API_DOCS_URL}")
         out.write("")
         out.write(f"  {'username':18} {'role':18} {'lang':4}  API token")
