@@ -156,12 +156,23 @@ class RecordOutputSerializer(serializers.ModelSerializer):
 
 def tell_exact_data_shown(request, record) -> None:
     """The exact address or contact of a record the viewer does not answer for was shown:
-    the audit (privacy) writes down who, whose, when and why."""
-    viewer = getattr(request, "user", None)
-    if viewer is None or not viewer.is_authenticated:
-        return
-    why = "coordinator" if viewer.is_coordinator else "the other side of an accepted match"
-    personal_data_shown.send(sender=__name__, viewer=viewer, records=[record], why=why)
+    noted on the request; `ExactDataAuditMixin` hands the request's records to the audit
+    (privacy) once the answer is ready, in one write however long the page."""
+    if request is not None and request.user.is_authenticated:
+        request.exact_data_shown = [*getattr(request, "exact_data_shown", ()), record]
+
+
+class ExactDataAuditMixin:
+    """Views whose serializers show exact data: after the answer, the audit hears who saw
+    whose data and why."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        shown = getattr(request, "exact_data_shown", ())
+        if shown:
+            viewer = request.user
+            why = "coordinator" if viewer.is_coordinator else "the other side of an accepted match"
+            personal_data_shown.send(sender=__name__, viewer=viewer, records=shown, why=why)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class RecordGeoJsonSerializer(GeoFeatureModelSerializer):
@@ -255,7 +266,7 @@ def with_organisation(fields: dict) -> dict:
     return fields
 
 
-class RecordApi(UserLanguageMixin, generics.GenericAPIView):
+class RecordApi(ExactDataAuditMixin, UserLanguageMixin, generics.GenericAPIView):
     """The records of one kind of need or offer a user may see (the queryset), the one they
     may change (`get_managed_object`), and what the output serializer needs to hide exact
     data. A kind's base class names `model`, `serializer_class` and its related rows."""

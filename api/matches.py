@@ -8,7 +8,13 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.selectors import active_organisations_of
-from api.common import CONTACT_SCHEMA, PointField, UserLanguageMixin, tell_exact_data_shown
+from api.common import (
+    CONTACT_SCHEMA,
+    ExactDataAuditMixin,
+    PointField,
+    UserLanguageMixin,
+    tell_exact_data_shown,
+)
 from api.throttles import WriteRateThrottle
 from base.errors import ApplicationError
 from matching import selectors, workflow
@@ -168,7 +174,7 @@ class MatchMessageInput(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, help_text="Plain text.")
 
 
-class MatchApi(UserLanguageMixin, generics.GenericAPIView):
+class MatchApi(ExactDataAuditMixin, UserLanguageMixin, generics.GenericAPIView):
     """The matches a user may see (their sides' and, for coordinators, all); any other match
     is a 404, so nobody learns which matches exist."""
 

@@ -299,24 +299,10 @@ def test_the_api_docs_inline_script_carries_the_nonce_of_its_policy():
 
 
 WEB_TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
-# Inline style attributes that the content policy blocks (the pages work, the spacing is lost):
-# these templates belong to others; each needs its `style="margin:0"` moved into site.css.
-PENDING_INLINE_STYLES: set[str] = set()
 
 
 @pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[pytest.mark.xfail(strict=True, reason="inline style attribute, see README")]
-            if name in PENDING_INLINE_STYLES
-            else [],
-        )
-        for name in sorted(
-            str(path.relative_to(WEB_TEMPLATES)) for path in WEB_TEMPLATES.rglob("*.html")
-        )
-    ],
+    "name", sorted(str(path.relative_to(WEB_TEMPLATES)) for path in WEB_TEMPLATES.rglob("*.html"))
 )
 def test_web_templates_have_no_inline_script_style_or_handler(name):
     text = (WEB_TEMPLATES / name).read_text()
