@@ -17,7 +17,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,23 @@ def standing_q(today: date | None = None, prefix: str = "") -> Q:
 def checks_of(user: User) -> QuerySet[Check]:
     """Every check about the person, withdrawn ones too, newest first (coordinators)."""
     return Check.objects.filter(subject=user).select_related("recorded_by", "withdrawn_by")
+
+
+def certificate_dates(user_ids: Iterable[int]) -> dict[int, date]:
+    """For each person with one, the date of their newest certificate of conduct that a
+    coordinator recorded and nobody withdrew (whether it still counts depends on the day:
+    `certificate_cutoff`)."""
+    rows = (
+        Check.objects.filter(
+            subject_id__in=list(user_ids),
+            kind=CheckKind.CERTIFICATE_OF_CONDUCT,
+            withdrawn_at__isnull=True,
+        )
+        .values("subject_id")
+        .annotate(newest=Max("certificate_date"))
+        .values_list("subject_id", "newest")
+    )
+    return {subject_id: newest for subject_id, newest in rows if newest is not None}
 
 
 def standing_kinds(user_ids: Iterable[int], today: date | None = None) -> dict[int, list[str]]:

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from base.errors import ApplicationError
 
 
@@ -34,6 +34,15 @@ def initiative_to_post_for(
 
 def organisations_listed() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
+
+
+def initiatives_to_join(search: str = "") -> QuerySet[Organisation]:
+    """Initiatives a person may ask to join when registering (public fields only), by name;
+    `search` keeps those whose name contains it."""
+    initiatives = Organisation.objects.filter(kind=OrganisationKind.INITIATIVE)
+    if search.strip():
+        initiatives = initiatives.filter(name__icontains=search.strip())
+    return initiatives.order_by("name", "pk")
 
 
 def is_initiative_admin(user: User, organisation: Organisation) -> bool:

@@ -345,6 +345,7 @@ class MembershipListApi(_OrganisationMixin, generics.ListAPIView):
     """Members and requests of one initiative: for its admins and for coordinators."""
 
     serializer_class = MembershipSerializer
+    error_statuses = (403,)  # anyone else (see api/openapi.py)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

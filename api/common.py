@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -144,7 +145,7 @@ class RecordOutputSerializer(serializers.ModelSerializer):
         return bool(managed and managed(obj))
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
+        data = show_as_told(instance, super().to_representation(instance))
         if not self._entitled(instance):
             for name in getattr(self.Meta, "private_fields", self.PRIVATE):
                 if name in data:
@@ -152,6 +153,17 @@ class RecordOutputSerializer(serializers.ModelSerializer):
         elif not self.get_is_mine(instance):
             tell_exact_data_shown(self.context.get("request"), instance)
         return data
+
+
+def show_as_told(instance, data: dict) -> dict:
+    """Status and open quantity as `matching.selectors.as_shown` annotated them for a viewer
+    who is not a coordinator: unreviewed proposals stay internal."""
+    shown_status = getattr(instance, "shown_status", None)
+    if shown_status is not None and "status" in data:
+        data["status"] = shown_status
+    if data.get("quantity_open") is not None:
+        data["quantity_open"] += getattr(instance, "proposed_hold", 0) or 0
+    return data
 
 
 def tell_exact_data_shown(request, record) -> None:
@@ -181,6 +193,11 @@ class RecordGeoJsonSerializer(GeoFeatureModelSerializer):
     class Meta:
         geo_field = "approx_point"
         fields = ("id", "status", "district")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        show_as_told(instance, data["properties"])
+        return data
 
 
 # --- filters -------------------------------------------------------------------------------
@@ -214,7 +231,7 @@ class NearForm(forms.Form):
 class RecordFilterSet(django_filters.FilterSet):
     """status, mine and "within N km of a point" for every list of needs or offers."""
 
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, method="filter_status")
     mine = django_filters.BooleanFilter(
         method="filter_mine", label=gettext_lazy("Only records you answer for")
     )
@@ -235,6 +252,14 @@ class RecordFilterSet(django_filters.FilterSet):
     class Meta:
         form = NearForm
         fields: tuple = ()
+
+    def filter_status(self, queryset, name, value):
+        # The status the viewer is shown (matching.selectors.as_shown), so that a filter cannot
+        # tell what the answer hides.
+        if not value:
+            return queryset
+        field = "shown_status" if "shown_status" in queryset.query.annotations else "status"
+        return queryset.filter(**{f"{field}__in": value})
 
     def filter_mine(self, queryset, name, value):
         if value is None:
@@ -282,6 +307,7 @@ class RecordApi(ExactDataAuditMixin, UserLanguageMixin, generics.GenericAPIView)
         if getattr(self, "swagger_fake_view", False):  # schema generation, no real user
             return self.model.objects.none()
         qs = matching_selectors.visible_to(self.model, self.request.user)
+        qs = matching_selectors.as_shown(qs, self.request.user)
         return (
             qs.select_related(*self.select_related)
             .prefetch_related(*self.prefetch_related)
@@ -331,7 +357,30 @@ class RecordApi(ExactDataAuditMixin, UserLanguageMixin, generics.GenericAPIView)
         return Response(self.get_serializer(record).data, status=code)
 
 
+class MapPagination(GeoJsonPagination):
+    """A page of map features: one GeoJSON FeatureCollection with the page's count and links
+    beside its features (foreign members, which GeoJSON allows)."""
+
+    # A map may ask for many points at once, but not for a whole table in one answer.
+    max_page_size = 1000
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        # `schema` is the kind's FeatureCollection (drf-spectacular's GeoJSON extension);
+        # rest_framework_gis's own schema nests it under "features" and requires "results".
+        page = PageNumberPagination.get_paginated_response_schema(self, schema)["properties"]
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "count", "next", "previous", "features"],
+                    "properties": {name: page[name] for name in ("count", "next", "previous")},
+                },
+            ]
+        }
+
+
 class RecordMapApi(generics.ListAPIView):
     """A kind's map endpoint lists like its list endpoint, as one GeoJSON FeatureCollection."""
 
-    pagination_class = GeoJsonPagination
+    pagination_class = MapPagination

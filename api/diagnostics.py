@@ -79,6 +79,7 @@ class DiagnosticsApi(UserLanguageMixin, generics.GenericAPIView):
     asks for one too, to offer its filter form)."""
 
     permission_classes = [IsAuthenticated, IsCoordinator]
+    error_statuses = (403,)  # anyone but a coordinator (see api/openapi.py)
     serializer_class = NeedDiagnosisSerializer
     # Nothing to filter by but the kind, which the views read themselves.
     filter_backends: list = []

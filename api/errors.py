@@ -6,7 +6,10 @@ nothing. A plain Django `ValidationError` (a model's own validators) is bad inpu
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,3 +30,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         error = ApplicationError.from_validation_error(exc)
         return Response(error.errors, status=STATUS_OF_CODE[error.code])
     return drf_exception_handler(exc, context)
+
+
+# Where the API's URLs begin (config/urls.py).
+API_PREFIX = "/api/"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL that no pattern matches (`/api/v1/matches/abc/`): under the API
+    the same JSON body as every other refusal there, elsewhere Django's page."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -170,7 +170,8 @@ class DonationOfferSerializer(GoodsOutputSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A top-level category has none.
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -256,6 +257,8 @@ class DonationOfferApi(common.RecordApi):
 class GoodsNeedListCreateApi(GoodsNeedApi, generics.ListAPIView):
     """GET: the goods needs you may see, filtered and paginated. POST: post a need for your
     initiative."""
+
+    error_statuses = (404,)  # an unknown "organisation" (common.with_organisation)
 
     @extend_schema(
         request=GoodsNeedInputSerializer,

@@ -261,6 +261,8 @@ class HousingNeedListCreateApi(HousingNeedApi, generics.ListAPIView):
     """GET: the households you may see, filtered and paginated. POST: a household your
     initiative looks for a flat for."""
 
+    error_statuses = (404,)  # an unknown "organisation" (common.with_organisation)
+
     @extend_schema(
         request=HousingNeedInputSerializer,
         responses={201: HousingNeedSerializer},

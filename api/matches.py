@@ -1,7 +1,12 @@
 """Matches: what a side or a coordinator sees of a match, and the steps of its workflow."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -215,6 +220,7 @@ class MatchStepApi(MatchApi):
     it is allowed (403), fits the match's state (409) and has good input (400)."""
 
     throttle_classes = [WriteRateThrottle]
+    error_statuses = (409,)  # the match has moved on (see api/openapi.py)
 
 
 def _by_id(model: type, pk: int, field: str, message: str, errors: dict):
@@ -457,7 +463,10 @@ class MatchMessageListApi(MatchApi, generics.ListAPIView):
 
     @extend_schema(
         request=MatchMessageInput,
-        responses={201: MatchMessageSerializer},
+        responses={
+            201: MatchMessageSerializer,
+            409: OpenApiResponse(description="The match is no longer offered or accepted."),
+        },
         examples=[
             OpenApiExample(
                 "A time for the pickup",
@@ -498,6 +507,7 @@ class HandoverListApi(UserLanguageMixin, generics.ListAPIView):
 
     serializer_class = HandoverSerializer
     throttle_classes = [WriteRateThrottle]
+    error_statuses = (403,)  # reading too: coordinators only (see api/openapi.py)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

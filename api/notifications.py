@@ -97,6 +97,10 @@ class FailedNotificationSerializer(serializers.ModelSerializer):
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    # As it was given: a host may be written in its own letters (https://grünau.example/),
+    # which `format: uri` (ASCII only) would not allow.
+    url = serializers.CharField(read_only=True)
+
     class Meta:
         model = WebhookEndpoint
         fields = ("id", "organisation", "url", "events", "active", "created_at")
@@ -267,6 +271,8 @@ class InboxReadAllApi(UserLanguageMixin, generics.GenericAPIView):
 
 
 class _WebhookAdminMixin(UserLanguageMixin):
+    error_statuses = (403,)  # reading too: the organisation's admins only (api/openapi.py)
+
     def get_organisation(self) -> Organisation:
         organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
         if not is_initiative_admin(self.request.user, organisation):
@@ -345,6 +351,8 @@ class WebhookDeliveryLogApi(_WebhookAdminMixin, generics.ListAPIView):
 
 
 class _CoordinatorMixin(UserLanguageMixin):
+    error_statuses = (403,)  # reading too: coordinators only (see api/openapi.py)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not request.user.is_coordinator:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts import checks
 from accounts.models import Check, CheckKind, User
 from api.common import UserLanguageMixin
+from api.openapi import AnyOf
 from api.throttles import WriteRateThrottle
 from housing.models import HousingOffer
 from matching.selectors import visible_to
@@ -220,6 +221,13 @@ class FlatChecksSerializer(serializers.Serializer):
     labels = serializers.ListField(child=serializers.CharField())
 
 
+class ReportAsSeenSerializer(AnyOf):
+    """A report as the one who asks may see it: coordinators all of it, whoever filed it
+    their own (for the schema)."""
+
+    shapes = (ReportSerializer, OwnReportSerializer)
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 
@@ -258,6 +266,10 @@ class ReportListCreateApi(ReportApi, generics.ListAPIView):
 
     filterset_fields = ("state", "urgency", "category")
 
+    @extend_schema(responses={200: ReportAsSeenSerializer})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(
         request=ReportInput,
         responses={201: OwnReportSerializer, **ERRORS},
@@ -285,7 +297,7 @@ class ReportListCreateApi(ReportApi, generics.ListAPIView):
 class ReportDetailApi(ReportApi):
     """One report: coordinators with its whole history; whoever filed it, where it stands."""
 
-    @extend_schema(responses={200: ReportSerializer, 404: ERRORS[404]})
+    @extend_schema(responses={200: ReportAsSeenSerializer, 404: ERRORS[404]})
     def get(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_report()).data)
 
@@ -360,6 +372,7 @@ class ReportCloseApi(ReportApi):
 class SuspensionApi(UserLanguageMixin, generics.GenericAPIView):
     serializer_class = SuspensionSerializer
     throttle_classes = [WriteRateThrottle]
+    error_statuses = (403,)  # reading too: coordinators only (see api/openapi.py)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -443,6 +456,7 @@ class UserCheckListApi(UserLanguageMixin, generics.ListAPIView):
     serializer_class = CheckSerializer
     throttle_classes = [WriteRateThrottle]
     pagination_class = None
+    error_statuses = (403,)  # reading too: coordinators only (see api/openapi.py)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

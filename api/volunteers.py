@@ -1,6 +1,7 @@
 """Volunteers: the skill list, volunteer profiles and volunteer needs."""
 
 import django_filters
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 
 from api import common
 from lifecycle import services as lifecycle_services
+from matching.kinds.volunteers import shifts_as_shown
 from volunteers import selectors, services
 from volunteers.languages import LanguageLevel
 from volunteers.models import (
@@ -157,6 +159,11 @@ class VolunteerNeedInputSerializer(common.DraftInputMixin, common.PlacedInputSer
     max_distance_km = serializers.FloatField(
         required=False, allow_null=True, min_value=0.1, max_value=200
     )
+    works_with_children = serializers.BooleanField(
+        required=False,
+        help_text="The task is with children: only volunteers whose extended certificate of "
+        "conduct the welcome centre has seen, still valid on the day of the shift, are matched.",
+    )
     shifts = NumberedListField(
         child=ShiftInputSerializer(),
         item_label=gettext_lazy("Shift %(number)s"),
@@ -202,6 +209,13 @@ class ShiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shift
         fields = ("id", "start", "end", "people", "people_open")
+
+    def to_representation(self, instance):
+        # Places unreviewed proposals hold are still open to anyone but a coordinator
+        # (VolunteerNeedApi annotates them; matching.selectors.as_shown).
+        data = super().to_representation(instance)
+        data["people_open"] += getattr(instance, "proposed_hold", 0) or 0
+        return data
 
 
 class VolunteerProfileSerializer(common.RecordOutputSerializer):
@@ -254,6 +268,7 @@ class VolunteerNeedSerializer(common.RecordOutputSerializer):
             "required_skills",
             "languages",
             "max_distance_km",
+            "works_with_children",
             "shifts",
             *common.RecordOutputSerializer.PUBLIC_PLACE,
             *common.RecordOutputSerializer.LIFECYCLE,
@@ -339,6 +354,16 @@ class VolunteerNeedApi(common.RecordApi):
     select_related = ("organisation", "created_by")
     prefetch_related = ("required_skills", "shifts")
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or (
+            user.is_authenticated and user.is_coordinator
+        ):
+            return queryset
+        shifts = Prefetch("shifts", queryset=shifts_as_shown(Shift.objects.order_by("start", "pk")))
+        return queryset.prefetch_related(None).prefetch_related("required_skills", shifts)
+
 
 class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):
     """GET: the volunteer profiles you may see, filtered and paginated. POST: offer your time."""
@@ -359,6 +384,8 @@ class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):
 class VolunteerNeedListCreateApi(VolunteerNeedApi, generics.ListAPIView):
     """GET: the volunteer needs you may see, filtered and paginated. POST: ask for help with
     one or more shifts."""
+
+    error_statuses = (404,)  # an unknown "organisation" (common.with_organisation)
 
     @extend_schema(
         request=VolunteerNeedInputSerializer,

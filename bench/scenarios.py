@@ -16,7 +16,7 @@ from matching import candidates as search
 from matching.core import allocation, constraints, scoring
 from matching.core.types import Allocation, Edge, Problem, total_score
 
-GOODS_INDEX = "donationoffer_cat_point_gist"
+GOODS_INDEX = "donationoffer_cat_approx_gist"
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -72,11 +72,13 @@ def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def load_all_offers_for_naive() -> list[tuple[int, int, float, float, float]]:
-    """Every matchable offer as (id, category, lat, lon, radius m): what a naive scan reads."""
+    """Every matchable offer as (id, category, public lat, lon, radius m): what a naive scan
+    reads (matching measures between public points)."""
     default = settings.DEFAULT_OFFER_RADIUS_KM
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, category_id, ST_Y(point::geometry), ST_X(point::geometry), "
+            "SELECT id, category_id, ST_Y(approx_point::geometry), "
+            "ST_X(approx_point::geometry), "
             "COALESCE(delivery_radius_km, %s) * 1000.0 FROM donations_donationoffer "
             "WHERE status IN ('open', 'partly_matched') AND geocode_status IN ('placed', "
             "'refined') AND quantity_open > 0",
@@ -88,7 +90,8 @@ def load_all_offers_for_naive() -> list[tuple[int, int, float, float, float]]:
 def need_place(need_id: int) -> tuple[float, float]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_Y(point::geometry), ST_X(point::geometry) FROM donations_goodsneed "
+            "SELECT ST_Y(approx_point::geometry), ST_X(approx_point::geometry) "
+            "FROM donations_goodsneed "
             "WHERE id = %s",
             [need_id],
         )

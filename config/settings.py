@@ -193,7 +193,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, adding the errors each operation can answer (api/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "api.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Size and depth limits and the text rule for every body (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
@@ -353,6 +354,24 @@ PERMISSIONS_POLICY = {
     "browsing-topics": "()",
 }
 # --- end of the front door's block ----------------------------------------------------------
+
+# --- maps (issue 13, area "donations") -------------------------------------------------------
+# The tile server of every map (web/static/web/map.js, the admin's map widget in
+# geo/widgets.py): OpenStreetMap's by default; a city may run its own. Leaflet itself is
+# served from this project (web/static/web/vendor/). Without tiles (offline, or the server
+# refusing) the maps still show their points and circles on a blank background.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# The tile server's origin may serve images to our pages, nothing else ("{s}." subdomains of
+# a template become "*.").
+if MAP_TILE_URL.startswith(("https://", "http://")):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
+    )
+# --- end of the maps block -------------------------------------------------------------------
 
 # How often the sweep re-enqueues whatever is still pending in the database, and how old a
 # pending item must be before the sweep touches it (fresh ones are enqueued on commit).

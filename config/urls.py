@@ -12,3 +12,6 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("", include("web.urls")),
 ]
+
+# A URL no pattern matches: JSON under /api/, like every other answer of the API.
+handler404 = "api.errors.page_not_found"

@@ -716,7 +716,7 @@ def _load(report: DemoReport, today: date, grant_coordinator_permissions: bool) 
         )
     for offer in OFFERS:
         _offer(offer, users[offer.username], categories, report)
-    load_volunteers(users, organisations, today, report)
+    load_volunteers(users, organisations, today, report, users[COORDINATOR_USERNAME])
     load_housing(users, organisations, today, report, users[COORDINATOR_USERNAME])
     for spec in USERS:
         user = users[spec.username]

@@ -8,11 +8,13 @@ gazetteer and queued for matching once the load commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from accounts.models import Organisation, Role, User
+from accounts.checks import record_check
+from accounts.models import Check, CheckKind, Organisation, Role, User
 from demo.base import (
     CONNEWITZ,
     FRAUENCAFE,
@@ -61,6 +63,8 @@ class DemoVolunteerNeed:
     languages: tuple[str, ...] = ()
     description: str = ""
     max_distance_km: float | None = None
+    # Only volunteers with an extended certificate of conduct the centre has seen.
+    works_with_children: bool = False
 
 
 VOLUNTEERS = (
@@ -249,6 +253,7 @@ VOLUNTEER_NEEDS = (
         ("homework-help",),
         ("de",),
         "Klassen 1–4, vor allem Lesen und Mathe. Material ist da.",
+        works_with_children=True,
     ),
     DemoVolunteerNeed(
         "farah.rahimi",
@@ -286,6 +291,7 @@ VOLUNTEER_NEEDS = (
         ((9, "17:30", "20:00", 2),),
         ("childcare",),
         ("uk", "de"),
+        works_with_children=True,
     ),
     DemoVolunteerNeed(
         "jonas.weber",
@@ -319,13 +325,32 @@ def _skills(slugs: tuple[str, ...], skills: dict[str, Skill], label: str, report
     return [skills[slug] for slug in slugs if slug in skills]
 
 
+# Volunteers whose extended certificate of conduct the welcome centre has seen, and how many
+# days before the real today it was issued. Maria may help with homework; Svitlana's is not recorded
+# yet, so the childcare need shows the diagnosis "no certificate" to coordinators.
+CERTIFICATES = {"maria.schneider": 200}
+
+
 def load_volunteers(
     users: dict[str, User],
     organisations: dict[str, Organisation],
     today: date,
     report: DemoReport,
+    coordinator: User,
 ) -> None:
     skills = {skill.slug: skill for skill in Skill.objects.all()}
+    for username, days_old in CERTIFICATES.items():
+        volunteer = users[username]
+        if not Check.objects.filter(
+            subject=volunteer, kind=CheckKind.CERTIFICATE_OF_CONDUCT
+        ).exists():
+            record_check(
+                subject=volunteer,
+                kind=CheckKind.CERTIFICATE_OF_CONDUCT,
+                # A certificate is never dated after the real day, whatever day the demo plays.
+                certificate_date=timezone.localdate() - timedelta(days=days_old),
+                actor=coordinator,
+            )
     for spec in PROFILES:
         _profile(spec, users[spec.username], skills, today, report)
     for spec in VOLUNTEER_NEEDS:
@@ -391,6 +416,7 @@ def _need(
             languages=list(spec.languages),
             description=spec.description,
             max_distance_km=spec.max_distance_km,
+            works_with_children=spec.works_with_children,
         )
     except ValidationError as exc:
         # E.g. the member left the initiative, or a `today` in the past put the shifts behind.

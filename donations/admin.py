@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
 from donations.models import Category, DonationOffer, GoodsNeed, PickupWindow
+from geo.widgets import LeafletPointWidget
 
 
 @admin.register(Category)
@@ -15,6 +16,7 @@ class GoodsAdmin(GISModelAdmin):
     list_filter = ("status", "category", "geocode_status")
     search_fields = ("title", "district", "place", "postal_code")
     readonly_fields = ("approx_point", "needs_matching", "created_at", "updated_at")
+    gis_widget = LeafletPointWidget  # served locally: works offline, no CDN
     gis_widget_kwargs = {"attrs": {"default_zoom": 12}}
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
+from geo.privacy import AtLeastOneGridCell
 from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES, Status
 
@@ -89,7 +90,7 @@ class GoodsNeed(GoodsBase):
         validators=[MinValueValidator(EARLIEST_DATE, message=EARLIEST_DATE_MESSAGE)],
     )
     max_distance_km = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(200)]
+        null=True, blank=True, validators=[AtLeastOneGridCell(), MaxValueValidator(200)]
     )
 
     class Meta:
@@ -102,8 +103,8 @@ class GoodsNeed(GoodsBase):
             # Needs of one category nearest to an offer: category and place in one GiST
             # (btree_gist), so the walk by distance never visits other categories.
             GistIndex(
-                fields=["category", "point"],
-                name="goodsneed_cat_point_gist",
+                fields=["category", "approx_point"],
+                name="goodsneed_cat_approx_gist",
                 condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
             ),
         ]
@@ -128,7 +129,7 @@ class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
     )
     condition = models.CharField(max_length=16, choices=Condition.choices, default=Condition.GOOD)
     delivery_radius_km = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(200)]
+        null=True, blank=True, validators=[AtLeastOneGridCell(), MaxValueValidator(200)]
     )
 
     class Meta:
@@ -143,15 +144,15 @@ class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
             # point on the Mercator plane (`donations_knn_plane`, migration 0007), not as
             # geography: the planar tree stays tighter as it grows (p95 at a million offers
             # 1.2 -> 0.7 ms, bench/README.md), and the search keeps results exact by checking
-            # the walk against true distances.
+            # the walk against true distances. Public points only (matching.candidates).
             GistIndex(
                 F("category"),
                 Func(
-                    F("point"),
+                    F("approx_point"),
                     function="donations_knn_plane",
                     output_field=models.PointField(srid=4326),
                 ),
-                name="donationoffer_cat_point_gist",
+                name="donationoffer_cat_approx_gist",
                 condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
             ),
         ]

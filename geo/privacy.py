@@ -8,6 +8,9 @@ the truth, as fresh random noise could be.
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
@@ -30,3 +33,26 @@ def minimum_search_radius_km() -> float:
     more precisely; it would only suggest a precision the answer does not have.
     """
     return settings.APPROXIMATE_GRID_METRES / 1000
+
+
+@deconstructible
+class AtLeastOneGridCell:
+    """A radius a person chooses (how far they deliver, travel or search) is at least one cell
+    of the public grid. Matching measures between public points, so a smaller radius could
+    not be honoured more precisely; refusing it says so instead of pretending. Read at call
+    time, so a city with a coarser grid raises the floor without a migration."""
+
+    def __call__(self, value: float | None) -> None:
+        smallest = minimum_search_radius_km()
+        if value is not None and value < smallest:
+            raise ValidationError(
+                _("Places are public only to about %(metres)s m, so choose at least %(km)s km."),
+                code="min_value",
+                params={"metres": settings.APPROXIMATE_GRID_METRES, "km": smallest},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AtLeastOneGridCell)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)

@@ -97,6 +97,15 @@ def _public_district(lat: float, lon: float) -> District | None:
     return get_gazetteer().nearest_district(*approximate(lat, lon))
 
 
+def address_for_pin(latitude: float, longitude: float) -> str:
+    """A place name for a pin set on a map without typing an address (the web pages'
+    pin picker): its district as the gazetteer spells it ("Leipzig-Lindenau"), named from the
+    public point like every district; "" where no district is near (the person then types an
+    address or postal code)."""
+    district = _public_district(latitude, longitude)
+    return f"{district.city}-{district.district}" if district else ""
+
+
 def place_address(
     address: str, latitude: float | None = None, longitude: float | None = None
 ) -> Placement:

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from geo.widgets import LeafletPointWidget
 from housing.models import HousingNeed, HousingOffer
 
 
 class HousingAdmin(SimpleHistoryAdmin, GISModelAdmin):
     search_fields = ("title", "district", "place", "postal_code")
     readonly_fields = ("approx_point", "needs_matching", "created_at", "updated_at", "closed_at")
+    gis_widget = LeafletPointWidget  # served locally: works offline, no CDN
     gis_widget_kwargs = {"attrs": {"default_zoom": 12}}
 
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
+from geo.privacy import AtLeastOneGridCell
 from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES
 
@@ -109,9 +110,12 @@ class HousingOffer(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
                 name="housingoffer_dirty_idx",
                 condition=Q(needs_matching=True),
             ),
-            # The candidate search (matching.candidates) walks only rows it may pair.
+            # The candidate search (matching.candidates) walks only rows it may pair, by
+            # their public points.
             GistIndex(
-                fields=["point"], name="housingoffer_match_gist", condition=_MATCHABLE_PLACED
+                fields=["approx_point"],
+                name="housingoffer_approx_gist",
+                condition=_MATCHABLE_PLACED,
             ),
         ]
         constraints = [
@@ -193,7 +197,7 @@ class HousingNeed(PlacedModel, LifecycleModel):
     max_distance_km = models.FloatField(
         _("maximum distance from the preferred area (km)"),
         default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        validators=[MinValueValidator(1), AtLeastOneGridCell(), MaxValueValidator(100)],
     )
     min_stay_months = models.PositiveSmallIntegerField(
         _("shortest stay in months"),
@@ -212,8 +216,11 @@ class HousingNeed(PlacedModel, LifecycleModel):
                 name="housingneed_dirty_idx",
                 condition=Q(needs_matching=True),
             ),
-            # The candidate search (matching.candidates) walks only rows it may pair.
-            GistIndex(fields=["point"], name="housingneed_match_gist", condition=_MATCHABLE_PLACED),
+            # The candidate search (matching.candidates) walks only rows it may pair, by
+            # their public points.
+            GistIndex(
+                fields=["approx_point"], name="housingneed_approx_gist", condition=_MATCHABLE_PLACED
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(adults__gte=1), name="housingneed_an_adult"),

@@ -9,6 +9,10 @@ from django.db import transaction
 T = TypeVar("T")
 
 
+class _DryRun(Exception):  # noqa: N818 - control flow: roll a checked import back
+    pass
+
+
 class RowsRejected(Exception):  # noqa: N818 - an outcome the caller reports, not a bug
     """Rows that could not be written, by line: {line: {"field": ["message", …]}}. Raised after
     everything was rolled back."""
@@ -23,6 +27,7 @@ def create_all_or_nothing(
     rows: Sequence[tuple[int, dict]],
     *,
     rejected: Mapping[int, Mapping[str, list[str]]] | None = None,
+    dry_run: bool = False,
     **common,
 ) -> list[T]:
     """Call `create(**common, **fields)` for every (line, fields) row in one transaction.
@@ -30,19 +35,29 @@ def create_all_or_nothing(
     Every row is tried, so the caller learns about all bad rows at once; if any fails, or
     `rejected` already names rows the caller found bad, everything is rolled back (with it the
     matching tasks, which are enqueued on commit only) and RowsRejected lists them.
+
+    With `dry_run` every row is checked exactly so and everything is rolled back even when
+    all rows are good (a preview before the person confirms): the records returned were
+    never saved.
     """
     errors: dict[int, Mapping[str, list[str]]] = dict(rejected or {})
     created: list[T] = []
-    with transaction.atomic():
-        for line, fields in rows:
-            try:
-                # A savepoint per row: a failed row leaves the transaction usable for the next.
-                with transaction.atomic():
-                    created.append(create(**common, **fields))
-            except ValidationError as exc:
-                errors[line] = _message_dict(exc)
-        if errors:
-            raise RowsRejected(errors)
+    try:
+        with transaction.atomic():
+            for line, fields in rows:
+                try:
+                    # A savepoint per row: a failed row leaves the transaction usable for the
+                    # next.
+                    with transaction.atomic():
+                        created.append(create(**common, **fields))
+                except ValidationError as exc:
+                    errors[line] = _message_dict(exc)
+            if errors:
+                raise RowsRejected(errors)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     return created
 
 

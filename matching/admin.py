@@ -7,8 +7,8 @@ relations they follow are joined in the list's one query.
 
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
-from django.contrib.gis.forms import OSMWidget
 
+from geo.widgets import LeafletPointWidget
 from matching.models import Match, MatchEvent
 
 # The Match's side relations: never edited here (that would bypass the capacity they hold),
@@ -99,8 +99,9 @@ class MatchAdmin(GISModelAdmin):
     @property
     def media(self):
         # The maps are read-only fields, not form fields, so their scripts are added here.
-        return super().media + OSMWidget().media
+        return super().media + LeafletPointWidget().media
 
     def _map(self, record):
-        widget = OSMWidget(attrs={"default_zoom": 13, "disabled": True})
+        # Served locally (geo/widgets.py): works offline, no CDN.
+        widget = LeafletPointWidget(attrs={"default_zoom": 13, "disabled": True})
         return widget.render(f"map_{record._meta.model_name}_{record.pk}", record.point)

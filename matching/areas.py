@@ -43,13 +43,13 @@ def cell_polygon(cell: Cell) -> Polygon:
 def in_cell(queryset: QuerySet, cell: Cell) -> QuerySet:
     """Records of `queryset` placed in `cell` (GiST-indexed; a point on a border may appear in
     both neighbours, which the batches' row locks make harmless)."""
-    return queryset.filter(point__intersects=cell_polygon(cell))
+    return queryset.filter(approx_point__intersects=cell_polygon(cell))
 
 
 def _cell_index(axis: str, step: float) -> Func:
     # The step comes from settings, never from a request, so it may be part of the SQL text.
     return Func(
-        F("point"),
+        F("approx_point"),
         template=f"floor(ST_{axis}(%(expressions)s::geometry) / {float(step)!r})::int",
         output_field=IntegerField(),
     )
@@ -58,7 +58,7 @@ def _cell_index(axis: str, step: float) -> Func:
 def cells_of_needs_within(need_queryset: QuerySet, point: Point, radius_m: float) -> set[Cell]:
     """Cells of the needs in `need_queryset` within `radius_m` of `point`: the cells an offer
     there could serve."""
-    return cells_of_queryset(need_queryset.filter(point__dwithin=(point, D(m=radius_m))))
+    return cells_of_queryset(need_queryset.filter(approx_point__dwithin=(point, D(m=radius_m))))
 
 
 def cells_of_queryset(queryset: QuerySet) -> set[Cell]:

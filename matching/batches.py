@@ -187,10 +187,10 @@ def _pairs_with(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT n.id, o.id, ST_Distance(n.point, o.point)
+            SELECT n.id, o.id, ST_Distance(n.approx_point, o.approx_point)
             FROM ({adapter.units_sql()}) n
             JOIN {adapter.offer_model._meta.db_table} o
-              ON ST_DWithin(n.point, o.point, %(reach)s)
+              ON ST_DWithin(n.approx_point, o.approx_point, %(reach)s)
             WHERE n.id = ANY(%(needs)s) AND o.id = ANY(%(offers)s)
             """,
             {"reach": WIDEST_REACH_M, "needs": list(unit_ids), "offers": list(offer_ids)},

@@ -12,8 +12,8 @@ already holds a live match with this very need cannot get a second one for the s
 it counts as fitting but reserved.
 
 The searches are bounded (`DIAGNOSIS_CANDIDATES`, nearest first) and use the GiST index on
-`point`; nothing reads a whole table. Counts and messages only: no offer's place, address or
-contact leaves this module.
+`approx_point`, the public point the engine matches on; nothing reads a whole table. Counts
+and messages only: no offer's place, address or contact leaves this module.
 """
 
 from collections.abc import Iterable

@@ -6,13 +6,14 @@ match are added when the email is rendered (`matching.selectors.revealed_details
 """
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
 from matching.kinds import kind_of
 from matching.links import OFFER_ACTIONS, issue_link
 from matching.models import ActionLink, Match, MatchState
-from matching.selectors import public_distance_m, reveal_to
+from matching.selectors import REVEALING_STATES, public_distance_m, reveal_to
 from notifications.services import notify
 from notifications.webhooks import emit_webhook
 
@@ -45,6 +46,19 @@ def site(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def need_title_for(match: Match, side: str) -> str:
+    """The need's title as `side` may read it. A household's title names people ("Familie
+    Haddad"): a landlord reads only its size until both said yes, in their own language."""
+    need = match.need
+    if match.kind != Match.Kind.HOUSING or side == NEED or match.state in REVEALING_STATES:
+        return need.title
+    people = need.adults + need.children
+    with translation.override(recipient(match, side).preferred_language or None):
+        return ngettext("a household of %(n)d person", "a household of %(n)d people", people) % {
+            "n": people
+        }
+
+
 def match_context(match: Match, side: str, **extra) -> dict:
     need, offer = match.need, match.offer
     context = {
@@ -53,7 +67,7 @@ def match_context(match: Match, side: str, **extra) -> dict:
         "side": side,
         "quantity": match.quantity,
         "category": match.goods_need.category.slug if match.goods_need_id else None,
-        "need_title": need.title,
+        "need_title": need_title_for(match, side),
         "offer_title": getattr(offer, "title", "") or "",
         "organisation": need.organisation.name,
         "need_district": need.district or need.place,

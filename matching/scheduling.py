@@ -25,14 +25,14 @@ def cells_to_match(record) -> tuple[str, set[Cell]]:
     """The kind and the cells whose batches should see `record`: a need's own cell; for an
     offer, its own cell and the cells of the open needs it could reach."""
     adapter, side = kind_of(type(record))
-    if record.point is None:
+    if record.approx_point is None:
         return adapter.kind, set()
     if side == "need":
-        return adapter.kind, {cell_of(record.point)}
+        return adapter.kind, {cell_of(record.approx_point)}
     needs = adapter.needs_reaching(record)
-    cells = cells_of_needs_within(needs, record.point, adapter.reach_m(record))
+    cells = cells_of_needs_within(needs, record.approx_point, adapter.reach_m(record))
     # Its own cell too, whose batch clears its flag even when no need is in reach.
-    return adapter.kind, cells | {cell_of(record.point)}
+    return adapter.kind, cells | {cell_of(record.approx_point)}
 
 
 def schedule_cell(kind: str, cell: Cell) -> bool:

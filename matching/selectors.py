@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
 from accounts.selectors import active_organisations_of
@@ -10,7 +10,7 @@ from base.signals import personal_data_shown
 from geo.gazetteer import haversine_km
 from lifecycle.models import LifecycleModel
 from lifecycle.selectors import managed_q
-from lifecycle.states import MATCHABLE_STATUSES
+from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching.kinds import KINDS, find_kind
 from matching.models import Match, MatchEvent, MatchState
 
@@ -122,6 +122,50 @@ def reveal_to(viewer: User, match: Match, side: str) -> dict | None:
             sender=__name__, viewer=viewer, records=[other], why=f"accepted match {match.pk}"
         )
     return details
+
+
+def as_shown(queryset: QuerySet, user: User) -> QuerySet:
+    """Needs or offers as anyone but a coordinator may see them: capacity that unreviewed
+    proposals hold is still open, and a record held only by them is still open, not partly
+    matched. Proposals stay internal to the welcome centre; a quantity going down or a status
+    turning would tell the sides (and anyone browsing) of them before review.
+
+    Annotates `shown_status` and, for kinds with quantities, `proposed_hold` (added to the
+    open quantity on output); a status filter should ask `shown_status`. Coordinators get
+    the queryset as it is: they review those proposals."""
+    if user.is_authenticated and user.is_coordinator:
+        return queryset
+    return with_proposals_unseen(queryset)
+
+
+def with_proposals_unseen(queryset: QuerySet) -> QuerySet:
+    """`queryset` annotated as `as_shown` shows it to people who are not coordinators."""
+    found = find_kind(queryset.model)
+    if found is None:
+        return queryset
+    adapter, side = found
+    annotated = adapter.annotate_as_shown(queryset, side)
+    return annotated.annotate(
+        shown_status=Case(
+            When(Q(status=Status.PARTLY_MATCHED) & Q(shown_holds=False), then=Value(Status.OPEN)),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    )
+
+
+def open_quantity_shown(record: LifecycleModel) -> int | None:
+    """A record's open quantity as its owner is told it (see `as_shown`), or None for a kind
+    without quantities."""
+    if getattr(record, "quantity_open", None) is None:
+        return None
+    model = type(record)
+    return (
+        with_proposals_unseen(model.objects.filter(pk=record.pk))
+        .values_list("proposed_hold", flat=True)
+        .first()
+        or 0
+    ) + record.quantity_open
 
 
 def visible_to(model: type[LifecycleModel], user: User) -> QuerySet:

@@ -133,6 +133,9 @@ def approve(match: Match, *, actor, reason: str = "") -> Match:
         match = _lock(match)
         if match.state != MatchState.PROPOSED:
             raise _wrong_state(match)
+        problem = KINDS[match.kind].approval_problem(match)
+        if problem is not None:
+            raise ApplicationError(problem, code=WRONG_STATE)
         _move(match, MatchState.APPROVED, actor=actor, reason=reason.strip() or "approved")
         _offer_to_both_sides(match, actor=actor)
     return match
@@ -157,6 +160,8 @@ def auto_approve(match_ids) -> int:
             threshold = auto_approval_threshold(match.kind)
             if threshold is None or match.score < threshold:
                 continue
+            if KINDS[match.kind].approval_problem(match) is not None:
+                continue  # a coordinator decides; the next batch revises it
             reason = f"approved by policy: score {match.score:.2f} ≥ {threshold:.2f}"
             _move(match, MatchState.APPROVED, reason=reason)
             _offer_to_both_sides(match)
@@ -194,6 +199,12 @@ def respond(match: Match, *, user, answer: str, reason: str = "", side: str | No
         unanswered = [s for s in (NEED, OFFER) if s in mine and not getattr(match, f"{s}_answer")]
         if not unanswered:
             raise ApplicationError(_("You have already answered."), code=WRONG_STATE)
+        if answer == Answer.YES:
+            # A rule whose facts changed since the approval (a certificate or a landlord's
+            # check withdrawn) stops a yes; a no is always possible.
+            problem = KINDS[match.kind].approval_problem(match)
+            if problem is not None:
+                raise ApplicationError(problem, code=WRONG_STATE)
         for s in unanswered:
             setattr(match, f"{s}_answer", answer)
         match.save(update_fields=[f"{s}_answer" for s in unanswered] + ["updated_at"])
@@ -326,7 +337,7 @@ def _distance_m(need, offer) -> float:
     found = (
         type(need)
         .objects.filter(pk=need.pk)
-        .annotate(d=Distance("point", offer.point))
+        .annotate(d=Distance("approx_point", offer.approx_point))
         .values_list("d", flat=True)
         .first()
     )

@@ -1,9 +1,19 @@
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.smtp import SmtpSink
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Tests read messages in English, the language of the source. The site's default is
+    German and every message is translated, so a test of another language asks for it: a
+    header, a user's preferred language or `translation.override`."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

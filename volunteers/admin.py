@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from geo.widgets import LeafletPointWidget
 from volunteers.models import (
     AvailabilitySlot,
     AwayPeriod,
@@ -36,6 +37,7 @@ class ShiftInline(admin.TabularInline):
 class VolunteerRecordAdmin(SimpleHistoryAdmin, GISModelAdmin):
     list_filter = ("status", "geocode_status")
     readonly_fields = ("approx_point", "needs_matching", "created_at", "updated_at")
+    gis_widget = LeafletPointWidget  # served locally: works offline, no CDN
     gis_widget_kwargs = {"attrs": {"default_zoom": 12}}
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import GeocodeStatus, PlacedModel
+from geo.privacy import AtLeastOneGridCell
 from lifecycle.models import AvailabilityCheckedOffer, LifecycleModel
 from lifecycle.states import MATCHABLE_STATUSES
 from volunteers.languages import validate_language_codes, validate_language_levels
@@ -65,7 +66,7 @@ class VolunteerProfile(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
     travel_radius_km = models.FloatField(
         _("travel radius (km)"),
         default=5,
-        validators=[MinValueValidator(0.5), MaxValueValidator(100)],
+        validators=[AtLeastOneGridCell(), MaxValueValidator(100)],
     )
     max_hours_per_week = models.PositiveSmallIntegerField(
         _("hours per week at most"),
@@ -75,6 +76,10 @@ class VolunteerProfile(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
     # Personal notes of the volunteer about themself. Named `description` on purpose: the
     # shared history leaves that field out, so these words never land in the change history.
     description = models.TextField(_("about me"), blank=True)
+    # The version of the secret address of the volunteer's calendar feed (a signed token
+    # naming the profile and this number, web/volunteer_calendar.py): renewing the address
+    # counts it up, and every address signed with an older number stops working.
+    calendar_feed_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         indexes = [
@@ -83,9 +88,12 @@ class VolunteerProfile(AvailabilityCheckedOffer, PlacedModel, LifecycleModel):
                 name="volunteerprofile_dirty_idx",
                 condition=Q(needs_matching=True),
             ),
-            # The candidate search (matching.candidates) walks only rows it may pair.
+            # The candidate search (matching.candidates) walks only rows it may pair, by
+            # their public points.
             GistIndex(
-                fields=["point"], name="volunteerprofile_match_gist", condition=_MATCHABLE_PLACED
+                fields=["approx_point"],
+                name="volunteerprofile_approx_gist",
+                condition=_MATCHABLE_PLACED,
             ),
         ]
 
@@ -172,7 +180,19 @@ class VolunteerNeed(PlacedModel, LifecycleModel):
     # ["de", "ar"]: a volunteer who speaks any one of them will do; empty means any language.
     languages = models.JSONField(default=list, blank=True, validators=[validate_language_codes])
     max_distance_km = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(200)]
+        null=True, blank=True, validators=[AtLeastOneGridCell(), MaxValueValidator(200)]
+    )
+    # Only volunteers whose extended certificate of conduct a coordinator has seen, and not
+    # longer ago than CERTIFICATE_OF_CONDUCT_VALID_MONTHS, are matched to such a need
+    # (accounts.checks); the certificate must still stand on the day of the shift.
+    works_with_children = models.BooleanField(
+        _("works with children"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Only volunteers whose extended certificate of conduct the welcome centre has "
+            "seen are matched."
+        ),
     )
 
     class Meta:
@@ -182,9 +202,12 @@ class VolunteerNeed(PlacedModel, LifecycleModel):
                 name="volunteerneed_dirty_idx",
                 condition=Q(needs_matching=True),
             ),
-            # The candidate search (matching.candidates) walks only rows it may pair.
+            # The candidate search (matching.candidates) walks only rows it may pair, by
+            # their public points.
             GistIndex(
-                fields=["point"], name="volunteerneed_match_gist", condition=_MATCHABLE_PLACED
+                fields=["approx_point"],
+                name="volunteerneed_approx_gist",
+                condition=_MATCHABLE_PLACED,
             ),
         ]
 

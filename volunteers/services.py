@@ -10,13 +10,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from accounts.selectors import initiative_to_post_for
-from base.errors import ApplicationError
+from base.errors import NOT_ALLOWED, ApplicationError
 from lifecycle.services import FieldErrors, create_record, update_record
 from volunteers.models import (
     AvailabilitySlot,
@@ -281,6 +282,21 @@ def update_volunteer_profile(
     return profile
 
 
+def renew_calendar_feed(*, record: VolunteerProfile, user: User) -> VolunteerProfile:
+    """A new secret address for the volunteer's calendar feed: the version the address is
+    signed with counts up, so every older address stops working. Only the volunteer may."""
+    if record.user_id != user.pk:
+        raise ApplicationError(
+            _("Only the volunteer can renew their calendar address."), code=NOT_ALLOWED
+        )
+    # One conditional statement: two renewals at once both count, neither is lost.
+    VolunteerProfile.objects.filter(pk=record.pk).update(
+        calendar_feed_version=F("calendar_feed_version") + 1
+    )
+    record.refresh_from_db(fields=["calendar_feed_version"])
+    return record
+
+
 # --- needs -----------------------------------------------------------------------------------
 
 
@@ -296,6 +312,7 @@ def create_volunteer_need(
     required_skills: Iterable[Skill] = (),
     languages: list | None = None,
     max_distance_km: float | None = None,
+    works_with_children: bool = False,
     latitude: float | None = None,
     longitude: float | None = None,
     draft: bool = False,
@@ -311,6 +328,7 @@ def create_volunteer_need(
         description=description,
         languages=list(languages or []),
         max_distance_km=max_distance_km,
+        works_with_children=bool(works_with_children),
         address=address,
     )
 

@@ -1,21 +1,41 @@
-"""The coordinators' dashboard: proposals waiting for review, and what could not be delivered."""
+"""The coordinators' dashboard: proposals waiting for review, and what could not be delivered.
+
+The review queue (`matching.review.proposals`) is filtered by GET parameters (kind, district,
+goods category, lowest score, age) and paginated; each proposal shows its score factors in the
+page's language (`web.score_factors`), the distance written the language's way and both exact
+places on a small map (web/static/web/coordination.js). Decisions go through
+`matching.workflow`, one match per transaction: one at a time, or the ticked ones together
+(`bulk`). A refusal renders the queue again with the error beside the field, the focus on it
+and what was typed and ticked kept; a decision returns to the same filters and page.
+"""
+
+import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from base.errors import INVALID, ApplicationError
-from matching import workflow
-from matching.models import REASON_MAX_LENGTH, Match, MatchState
+from base.units import about_km_from_metres
+from matching import review, workflow
+from matching.models import REASON_MAX_LENGTH, Match
 from notifications import selectors as notification_selectors
+from web.coordination_forms import QueueFilterForm
+from web.score_factors import breakdown
 from web.summaries import kind_label, offer_title
 
 LIST_SIZE = 100
+# Proposals per page of the review queue: a page a coordinator can scroll on a phone.
+PAGE_SIZE = 10
 
 
 def _coordinator(request: HttpRequest) -> None:
@@ -27,46 +47,108 @@ def _coordinator(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _proposals() -> list[dict]:
-    rows = (
-        Match.objects.filter(state=MatchState.PROPOSED)
-        .select_related(
-            "goods_need__organisation",
-            "goods_need__category",
-            "donation_offer",
-            "shift__need__organisation",
-            "volunteer",
-            "housing_need__organisation",
-            "housing_offer",
-        )
-        .order_by("created_at", "id")[:LIST_SIZE]
-    )
-    return [
-        {
-            "match": match,
-            "kind": kind_label(match.kind),
-            "need": match.need,
-            "offer_title": offer_title(match),
-            "distance_km": round(match.distance_m / 1000, 1),
-            "breakdown": sorted((match.score_breakdown or {}).items()),
-        }
-        for match in rows
-    ]
+def _filters(form: QueueFilterForm) -> dict:
+    """The filters that parsed; a filter with an error is left out (and shown beside it)."""
+    form.is_valid()
+    found = getattr(form, "cleaned_data", {})
+    filters: dict = {}
+    if found.get("kind"):
+        filters["kind"] = found["kind"]
+    if found.get("district"):
+        filters["district"] = found["district"].strip()
+    if found.get("category") is not None:
+        filters["category_id"] = found["category"]
+    if found.get("min_score") is not None:
+        filters["min_score"] = float(found["min_score"])
+    if found.get("age"):
+        filters["min_age"] = timedelta(days=int(found["age"]))
+    return filters
 
 
-def _dashboard(request, *, errors=None, status=200) -> HttpResponse:
+def _points(match: Match) -> str:
+    """Both places, exact (coordinators may see them), for the proposal's small map."""
+    places = []
+    for side, record, label in (
+        ("need", match.need, _("Need")),
+        ("offer", match.offer, _("Offer")),
+    ):
+        point = record.point
+        if point is not None:
+            title = getattr(record, "title", "") or record.district
+            places.append(
+                {"side": side, "lat": point.y, "lon": point.x, "label": f"{label}: {title}"}
+            )
+    return json.dumps(places)
+
+
+def _item(match: Match, state: dict) -> dict:
+    return {
+        "match": match,
+        "kind": kind_label(match.kind),
+        "need": match.need,
+        "offer_title": offer_title(match),
+        # The engine's distance between the exact places: coordinators may know it.
+        "distance": about_km_from_metres(match.distance_m),
+        "breakdown": breakdown(match.score_breakdown),
+        "points": _points(match),
+        "errors": state["errors"].get(match.pk, []),
+        "reason": state["reasons"].get(match.pk, ""),
+        "autofocus": state["focus"] == f"reason-{match.pk}",
+        "checked": match.pk in state["selected"],
+    }
+
+
+def _queue(request: HttpRequest, state: dict) -> dict:
+    form = QueueFilterForm(request.GET or None)
+    paginator = Paginator(review.proposals(**_filters(form)), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    filter_query = query.urlencode()
+    here = query.copy()
+    if page.number > 1:
+        here["page"] = page.number
+    return {
+        "filter_form": form,
+        "filtered": any(value for key, value in query.items()),
+        "districts": review.districts(),
+        "page_obj": page,
+        "proposal_count": paginator.count,
+        "proposals": [_item(match, state) for match in page.object_list],
+        "filter_query": filter_query,
+        "here_query": here.urlencode(),
+    }
+
+
+def _dashboard(request, *, state=None, status=200) -> HttpResponse:
+    state = {
+        "errors": {},
+        "reasons": {},
+        "focus": "",
+        "selected": set(),
+        "bulk": {},
+        **(state or {}),
+    }
     context = {
-        "proposals": _proposals(),
+        **_queue(request, state),
         "failed_notifications": list(
             notification_selectors.failed_notifications().select_related("recipient")[:LIST_SIZE]
         ),
         "failed_webhooks": list(
             notification_selectors.webhook_deliveries(status="failed")[:LIST_SIZE]
         ),
-        "errors": errors or {},
+        "bulk": state["bulk"],
         "reason_max_length": REASON_MAX_LENGTH,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     return render(request, "web/coordination.html", context, status=status)
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """The queue again, with the filters and the page the decision was made on."""
+    query = request.GET.urlencode()
+    return redirect(reverse("coordination") + (f"?{query}" if query else ""))
 
 
 @login_required
@@ -76,16 +158,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, pk: int, error: ApplicationError) -> HttpResponse:
-    """The dashboard again with why a review was refused beside the match: the workflow's
-    messages for bad input (400); a match that has moved on in the dashboard's words (409)."""
+    """The queue again with why a review was refused beside the match, what was typed kept
+    and the focus on the reason: the workflow's messages for bad input (400); a match that
+    has moved on in the dashboard's words (409)."""
+    reason = request.POST.get("reason", "")
     if error.code == INVALID:
         found = [message for messages in error.errors.values() for message in messages]
-        return _dashboard(request, errors={pk: found}, status=400)
-    return _dashboard(
-        request,
-        errors={pk: [_("This match was not waiting for review any more; nothing changed.")]},
-        status=409,
-    )
+        state = {"errors": {pk: found}, "reasons": {pk: reason}, "focus": f"reason-{pk}"}
+        return _dashboard(request, state=state, status=400)
+    state = {
+        "errors": {pk: [_("This match was not waiting for review any more; nothing changed.")]}
+    }
+    return _dashboard(request, state=state, status=409)
 
 
 @login_required
@@ -100,7 +184,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("Match %(id)s approved: both sides are asked now.") % {"id": match.pk}
     )
-    return redirect("coordination")
+    return _back(request)
 
 
 @login_required
@@ -113,4 +197,80 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         return _refused(request, pk, error)
     messages.success(request, _("Match %(id)s rejected.") % {"id": match.pk})
-    return redirect("coordination")
+    return _back(request)
+
+
+def _selected(request: HttpRequest) -> list[int]:
+    return sorted({int(value) for value in request.POST.getlist("match") if value.isdigit()})
+
+
+def _name(match: Match) -> str:
+    return _("Match %(id)s (%(kind)s: %(need)s)") % {
+        "id": match.pk,
+        "kind": kind_label(match.kind),
+        "need": match.need.title,
+    }
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Approve or reject the ticked proposals, each in its own transaction through the
+    workflow: one that is refused is named, the others still go through. A missing or too
+    long reason (reject), or nothing ticked, changes nothing; the page keeps the ticks and
+    the text and puts the focus on the field with the error."""
+    _coordinator(request)
+    action = request.POST.get("action", "")
+    selected = _selected(request)
+    reason = request.POST.get("bulk_reason", "")
+    errors: dict[str, list[str]] = {}
+    if action not in ("approve", "reject"):
+        errors["action"] = [_("Choose approve or reject.")]
+    if not selected:
+        errors["match"] = [_("Tick at least one proposal.")]
+    try:
+        cleaned = workflow.clean_reason(reason, required=action == "reject")
+    except ApplicationError as error:
+        errors["reason"] = [message for found in error.errors.values() for message in found]
+    if errors:
+        focus = "bulk-reason" if "reason" in errors else "bulk-actions"
+        bulk_state = {"errors": errors, "reason": reason, "focus": focus}
+        state = {"selected": set(selected), "bulk": bulk_state}
+        return _dashboard(request, state=state, status=400)
+    step = workflow.approve if action == "approve" else workflow.reject
+    done = 0
+    for match in Match.objects.filter(pk__in=selected).order_by("pk"):
+        try:
+            step(match, actor=request.user, reason=cleaned)
+        except ApplicationError as error:
+            why = " ".join(message for found in error.errors.values() for message in found)
+            messages.error(request, f"{_name(match)}: {why}")
+        else:
+            done += 1
+    missing = len(selected) - Match.objects.filter(pk__in=selected).count()
+    if missing:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)s of the ticked proposals no longer exists.",
+                "%(n)s of the ticked proposals no longer exist.",
+                missing,
+            )
+            % {"n": missing},
+        )
+    if done and action == "approve":
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s proposal approved: both sides are asked now.",
+                "%(n)s proposals approved: both sides are asked now.",
+                done,
+            )
+            % {"n": done},
+        )
+    elif done:
+        messages.success(
+            request,
+            ngettext("%(n)s proposal rejected.", "%(n)s proposals rejected.", done) % {"n": done},
+        )
+    return _back(request)

@@ -12,26 +12,18 @@ from matching import workflow
 from matching.models import REASON_MAX_LENGTH, Match, MatchState
 from matching.selectors import matches_visible_to, reveal_to
 from notifications import selectors, services
-from web.summaries import match_facts, state_label
+from web.summaries import inbox_item, match_facts, state_label
 
 PAGE_SIZE = 50
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    # A short summary per item, never the email's text (one-click links, contacts).
     items = []
     for row in selectors.inbox_of(request.user)[:PAGE_SIZE]:
-        subject, text = selectors.inbox_text(row)
-        items.append(
-            {
-                "id": row.pk,
-                "subject": subject,
-                "text": text,
-                "created_at": row.created_at,
-                "unread": row.read_at is None,
-                "match_id": (row.context or {}).get("match_id"),
-            }
-        )
+        subject, _text = selectors.inbox_text(row)
+        items.append(inbox_item(row, subject))
     unread = selectors.unread_count(request.user)
     return render(request, "web/inbox.html", {"items": items, "unread": unread})
 
@@ -80,7 +72,8 @@ def _match_page(request, match, sides, *, errors=None, values=None, status=200) 
         "match": match,
         "sides": sides,
         "state_text": state_label(match.state),
-        "facts": match_facts(match),
+        # A household's title only to its initiative and coordinators (web.summaries).
+        "facts": match_facts(match, {"need", "offer"} if request.user.is_coordinator else sides),
         "contacts": contacts,
         "can_answer": match.state == MatchState.OFFERED and bool(unanswered),
         "answered": match.state == MatchState.OFFERED and not unanswered and bool(sides),

@@ -163,7 +163,7 @@ def _problem(request: HttpRequest, problem: str, link: ActionLink | None) -> Htt
 
 def _subject(link: ActionLink) -> tuple[list[tuple[str, str]], Match | None]:
     if link.match_id:
-        return match_facts(link.match), link.match
+        return match_facts(link.match, {link.side}), link.match
     record = offer_record(link)
     return (offer_facts(record) if record is not None else []), None
 

@@ -2,13 +2,17 @@
 districts, quantities and times. Never an exact address or a contact (those come from
 `matching.selectors.revealed_details`, and only once the match is accepted)."""
 
+from collections.abc import Collection
+
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from matching.models import Match
-from matching.selectors import public_distance_m
+from base.units import about_km_from_metres
+from matching.models import Match, MatchState
+from matching.selectors import open_quantity_shown, public_distance_m
 
 
 def _when(value) -> str:
@@ -49,12 +53,45 @@ def offer_title(match: Match) -> str:
     return title
 
 
-def match_facts(match: Match) -> list[tuple[str, str]]:
-    """(label, value) rows that both sides may see while the match is only offered."""
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def household_facts(need) -> list[tuple[str, str]]:
+    """A household's size and needs, what a landlord may know before both said yes: never
+    its title, description, notes or contact (area "housing" of issue 13)."""
+    stay = need.min_stay_months
+    return [
+        (_("Adults"), str(need.adults)),
+        (_("Children"), str(need.children)),
+        (_("Needs step-free access"), _yes_no(need.needs_step_free)),
+        (_("Has pets"), _yes_no(need.has_pets)),
+        (
+            _("Shortest stay"),
+            ngettext("%(count)s month", "%(count)s months", stay) % {"count": stay}
+            if stay
+            else "—",
+        ),
+    ]
+
+
+def match_facts(match: Match, sides: Collection[str] = ()) -> list[tuple[str, str]]:
+    """(label, value) rows that both sides may see while the match is only offered.
+
+    A household looking for a flat is personal: its title names it, so it is shown only to
+    its own initiative (`"need" in sides`) or once both said yes; the landlord sees its size
+    and needs (`household_facts`)."""
     need, offer = match.need, match.offer
+    needed_by = f"{need.organisation.name}: {need.title}"
+    if (
+        match.kind == Match.Kind.HOUSING
+        and "need" not in sides
+        and match.state not in (MatchState.ACCEPTED, MatchState.FULFILLED)
+    ):
+        needed_by = need.organisation.name
     facts = [
         (_("What"), kind_label(match.kind)),
-        (_("Needed by"), f"{need.organisation.name}: {need.title}"),
+        (_("Needed by"), needed_by),
         (_("Offered"), offer_title(match)),
     ]
     if match.kind == Match.Kind.GOODS:
@@ -65,11 +102,11 @@ def match_facts(match: Match) -> list[tuple[str, str]]:
         facts.append((_("Shift"), f"{_when(match.shift.start)} – {_when(match.shift.end)}"))
     if match.kind == Match.Kind.HOUSING:
         facts.append((_("Move-in from"), _day(match.housing_need.move_in_date)))
+        facts.extend(household_facts(match.housing_need))
     facts.append((_("Need's area"), need.district or need.place or "—"))
     facts.append((_("Offer's area"), offer.district or offer.place or "—"))
     # Between the public points: a page does not know whether its reader may know more.
-    distance_km = round(public_distance_m(match) / 1000, 1)
-    facts.append((_("Distance"), _("about %(km)s km") % {"km": distance_km}))
+    facts.append((_("Distance"), about_km_from_metres(public_distance_m(match))))
     if match.state == "offered" and match.respond_by:
         facts.append((_("Please answer by"), _when(match.respond_by)))
     if match.fulfilled_quantity is not None:
@@ -82,8 +119,97 @@ def offer_facts(record) -> list[tuple[str, str]]:
     facts = []
     title = getattr(record, "title", "") or _("Your time as a volunteer")
     facts.append((_("Offer"), title))
-    if getattr(record, "quantity_open", None) is not None:
-        facts.append((_("Still open"), str(record.quantity_open)))
+    still_open = open_quantity_shown(record)
+    if still_open is not None:
+        facts.append((_("Still open"), str(still_open)))
     facts.append((_("Area"), record.district or record.place or "—"))
     facts.append((_("Offered since"), _when(record.created_at)))
     return facts
+
+
+# --- the inbox: one short summary per notification ------------------------------------------
+
+# The page a person answers a match on, by the email's template: the button's words.
+_MATCH_ACTIONS = {
+    "match_offered": lambda: _("Answer on the match page"),
+    "match_reminder": lambda: _("Answer on the match page"),
+    "match_accepted": lambda: _("See how to reach the other side"),
+    "match_message": lambda: _("Read and answer the message"),
+    "handover_question": lambda: _("Confirm the handover"),
+}
+
+# The page of one's own offers, by the offer kind a notification names.
+_OFFER_PAGES = {"donation": "donations", "volunteer": "volunteer-profile", "flat": "flats"}
+_OWN_PAGES_BY_ROLE = {
+    "donor": "donations",
+    "volunteer": "volunteer-profile",
+    "landlord": "flats",
+}
+
+
+def _url(name: str | None, anchor: str = "") -> str | None:
+    """The path of a page if the site has it (pages are added role by role)."""
+    if not name:
+        return None
+    try:
+        return reverse(name) + anchor
+    except NoReverseMatch:
+        return None
+
+
+def offer_kind_label(kind: str) -> str:
+    return {
+        "donation": _("Your donation"),
+        "volunteer": _("Your offer to volunteer"),
+        "flat": _("Your flat"),
+    }.get(kind, kind)
+
+
+def inbox_item(row, subject: str) -> dict:
+    """What the inbox shows of a notification: its subject, when, what it is about (a few
+    public words: titles, organisation, districts) and one link to the page where the person
+    acts on it. Never the email's text: it carries one-click links (each one a key to answer
+    for the person) and, once both sides said yes, the other side's contact, which belongs on
+    the match page only."""
+    context = row.context or {}
+    about: list[str] = []
+    link, label = None, ""
+    match_id = context.get("match_id")
+    if match_id:
+        about.append(kind_label(context.get("kind", "")))
+        if context.get("side") == "offer" and context.get("offer_title"):
+            about.append(context["offer_title"])
+        # A household's title names it: a landlord reads it on the match page once allowed.
+        if not (context.get("kind") == Match.Kind.HOUSING and context.get("side") == "offer"):
+            about.append(context.get("need_title") or "")
+        about.append(context.get("organisation") or "")
+        link = reverse("match", args=[match_id])
+        label = _MATCH_ACTIONS.get(row.template, lambda: _("Open the match"))()
+    elif row.template in ("still_available", "offer_withdrawn"):
+        kind = context.get("offer_kind", "")
+        about.append(offer_kind_label(kind))
+        about.append(context.get("offer_title") or "")
+        link = _url(_OFFER_PAGES.get(kind))
+        label = _("Open your offers")
+    elif row.template == "need_handed_over":
+        about.append(context.get("need_title") or "")
+        moved = (context.get("from_organisation", ""), context.get("to_organisation", ""))
+        about.append(" → ".join(moved))
+    elif row.template == "report_received":
+        about.append(_("Report %(id)s") % {"id": context.get("report_id", "")})
+        link = _url("coordination", f"#report-{context.get('report_id', '')}")
+        label = _("Open the coordination page")
+    elif row.template == "geocoding_failed":
+        about.append(context.get("title") or "")
+        link = _url(_OWN_PAGES_BY_ROLE.get(row.recipient.role))
+        label = _("Open your offers")
+    return {
+        "id": row.pk,
+        "subject": subject,
+        "about": [part for part in about if part and part.strip()],
+        "created_at": row.created_at,
+        "when": _when(row.created_at),
+        "unread": row.read_at is None,
+        "link": link,
+        "link_label": label,
+    }

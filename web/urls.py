@@ -3,7 +3,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import coordination_views, inbox_views, link_views, otp_views, report_views, views
+from web import (
+    account_views,
+    coordination_pages,
+    coordination_views,
+    donation_views,
+    housing_views,
+    inbox_views,
+    initiative_views,
+    link_views,
+    otp_views,
+    report_views,
+    views,
+    volunteer_views,
+)
 
 urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
@@ -61,6 +74,18 @@ urlpatterns = [
         coordination_views.reject,
         name="coordination-reject",
     ),
+    # area: coordination — the review queue's bulk decisions, the unmet needs with the
+    # engine's reasons, the figures, the map of supply and demand (web/coordination_views.py,
+    # web/coordination_pages.py).
+    path("coordination/bulk/", coordination_views.bulk, name="coordination-bulk"),
+    path("coordination/unmet/", coordination_pages.unmet, name="coordination-unmet"),
+    path("coordination/figures/", coordination_pages.figures_page, name="coordination-figures"),
+    path("coordination/map/", coordination_pages.supply_map, name="coordination-map"),
+    path(
+        "coordination/map/points/",
+        coordination_pages.map_points,
+        name="coordination-map-points",
+    ),
     # Report a problem (signed in, or from the link in a match email) and its handling.
     path("report/l/<str:token>/", report_views.report_link, name="report-link"),
     path("report/<str:target>/<int:pk>/", report_views.report_form, name="report"),
@@ -80,5 +105,91 @@ urlpatterns = [
         "coordination/suspensions/<int:user_pk>/lift/",
         report_views.lift,
         name="coordination-suspension-lift",
+    ),
+    # Donors (issue 13, area "donations"): my donations, give something, edit, withdraw.
+    path("donations/", donation_views.my_donations, name="donations"),
+    path("donations/new/", donation_views.new_donation, name="donation-new"),
+    path("donations/<int:pk>/edit/", donation_views.edit_donation, name="donation-edit"),
+    path(
+        "donations/<int:pk>/withdraw/",
+        donation_views.withdraw_donation,
+        name="donation-withdraw",
+    ),
+    # area: volunteer — the volunteer's profile, shifts, calendar files and feed
+    # (web/volunteer_views.py).
+    path("volunteer/profile/", volunteer_views.profile, name="volunteer-profile"),
+    path("volunteer/shifts/", volunteer_views.shifts, name="volunteer-shifts"),
+    path("volunteer/shifts/<int:pk>.ics", volunteer_views.shift_ics, name="volunteer-shift-ics"),
+    path(
+        "volunteer/calendar/renew/",
+        volunteer_views.renew_feed,
+        name="volunteer-calendar-renew",
+    ),
+    path("calendar/<str:token>.ics", volunteer_views.calendar_feed, name="calendar-feed"),
+    # area: initiative — our needs of every kind, their matches, posting, CSV import, members
+    # (web/initiative_views.py).
+    path("initiative/", initiative_views.overview, name="initiative"),
+    path(
+        "initiative/needs/goods/new/",
+        initiative_views.goods_need_new,
+        name="initiative-goods-new",
+    ),
+    path(
+        "initiative/needs/goods/<int:pk>/edit/",
+        initiative_views.goods_need_edit,
+        name="initiative-goods-edit",
+    ),
+    path(
+        "initiative/needs/goods/<int:pk>/withdraw/",
+        initiative_views.goods_need_withdraw,
+        name="initiative-goods-withdraw",
+    ),
+    path(
+        "initiative/needs/volunteers/new/",
+        initiative_views.volunteer_need_new,
+        name="initiative-volunteers-new",
+    ),
+    path(
+        "initiative/needs/volunteers/<int:pk>/edit/",
+        initiative_views.volunteer_need_edit,
+        name="initiative-volunteers-edit",
+    ),
+    path(
+        "initiative/needs/volunteers/<int:pk>/withdraw/",
+        initiative_views.volunteer_need_withdraw,
+        name="initiative-volunteers-withdraw",
+    ),
+    path("initiative/needs/import/", initiative_views.import_needs, name="initiative-import"),
+    path("initiative/members/", initiative_views.members, name="initiative-members"),
+    path(
+        "initiative/members/<int:pk>/approve/",
+        initiative_views.member_approve,
+        name="initiative-member-approve",
+    ),
+    path(
+        "initiative/members/<int:pk>/reject/",
+        initiative_views.member_reject,
+        name="initiative-member-reject",
+    ),
+    # area: account — registration by role, welcome, settings, export, erasure
+    # (web/account_views.py).
+    path("register/", account_views.register_choose, name="register"),
+    path("register/welcome/", account_views.welcome, name="register-welcome"),
+    path("register/<str:role>/", account_views.register, name="register-role"),
+    path("account/settings/", account_views.account_settings, name="account-settings"),
+    path("account/export/", account_views.export, name="account-export"),
+    path("account/erase/", account_views.erase, name="account-erase"),
+    # area: housing — flats of landlords, households of initiatives (web/housing_views.py).
+    path("flats/", housing_views.my_flats, name="flats"),
+    path("flats/new/", housing_views.new_flat, name="flat-new"),
+    path("flats/<int:pk>/edit/", housing_views.edit_flat, name="flat-edit"),
+    path("flats/<int:pk>/withdraw/", housing_views.withdraw_flat, name="flat-withdraw"),
+    path("households/", housing_views.our_households, name="households"),
+    path("households/new/", housing_views.new_household, name="household-new"),
+    path("households/<int:pk>/edit/", housing_views.edit_household, name="household-edit"),
+    path(
+        "households/<int:pk>/withdraw/",
+        housing_views.withdraw_household,
+        name="household-withdraw",
     ),
 ]

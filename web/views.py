@@ -5,8 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from accounts.passwords import lockout_message
-from donations.models import DonationOffer, GoodsNeed
-from matching.models import Match
+from matching import diagnostics
 from web.health import health, may_see_details
 
 
@@ -32,11 +31,16 @@ def locked_out(
     return render(request, "web/locked_out.html", {"message": lockout_message()}, status=status)
 
 
+# The kinds of need the home page counts (matching.kinds.KINDS names them).
+HOME_COUNTED_KINDS = ("goods", "volunteers", "housing")
+
+
 def home(request):
+    """What the platform is and how to take part in each role, with how many needs of each
+    kind wait right now (unmet needs, as the engine counts them; counts only, nothing
+    personal)."""
     context = {
-        "open_needs": GoodsNeed.objects.filter(status__in=["open", "partly_matched"]).count(),
-        "open_offers": DonationOffer.objects.filter(status__in=["open", "partly_matched"]).count(),
-        "matches": Match.objects.count(),
+        "open_needs": {kind: diagnostics.open_needs(kind).count() for kind in HOME_COUNTED_KINDS}
     }
     return render(request, "web/home.html", context)
 

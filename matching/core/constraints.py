@@ -30,6 +30,7 @@ VOLUNTEER_CHECK_ORDER: tuple[Reason, ...] = (
     Reason.OUT_OF_RANGE,
     Reason.SHIFT_OVER,
     Reason.MISSING_SKILLS,
+    Reason.NO_CERTIFICATE,
     Reason.NO_SHARED_LANGUAGE,
     Reason.NOT_AVAILABLE,
     Reason.OVERLAPPING_SHIFT,
@@ -198,6 +199,16 @@ def is_available(volunteer: Volunteer, start: datetime, end: datetime, tz: tzinf
     return True
 
 
+def has_certificate_for(shift: Shift, volunteer: Volunteer) -> bool:
+    """A need that works with children takes only volunteers whose certificate of conduct
+    still counts on the day of the shift; other needs take anyone."""
+    if shift.certificate_since is None:
+        return True
+    return volunteer.certificate_date is not None and (
+        volunteer.certificate_date >= shift.certificate_since
+    )
+
+
 def volunteer_reason(
     shift: Shift,
     volunteer: Volunteer,
@@ -218,6 +229,8 @@ def volunteer_reason(
         return Reason.SHIFT_OVER
     if not shift.required_skills <= volunteer.skills:
         return Reason.MISSING_SKILLS
+    if not has_certificate_for(shift, volunteer):
+        return Reason.NO_CERTIFICATE
     if shift.languages and not (shift.languages & set(volunteer.languages)):
         return Reason.NO_SHARED_LANGUAGE
     if not is_available(volunteer, shift.start, shift.end, tz):

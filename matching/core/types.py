@@ -31,6 +31,8 @@ class Reason(StrEnum):
     ALL_RESERVED = "all_reserved"  # fitting offers exist, their capacity is held by matches
     OUTSCORED = "outscored"  # fitting and free offers went to needs with a better score
     MISSING_SKILLS = "missing_skills"
+    NO_CERTIFICATE = "no_certificate"  # works with children; no certificate of conduct
+    # that still counts on the day of the shift
     NO_SHARED_LANGUAGE = "no_shared_language"
     NOT_AVAILABLE = "not_available"  # weekly slots do not cover the shift, or away
     OVERLAPPING_SHIFT = "overlapping_shift"  # already booked for a shift at that time
@@ -88,6 +90,9 @@ class Shift:
     languages: frozenset[str]  # ISO codes; the volunteer needs one of them (empty: any)
     max_distance_m: float
     created_at: datetime  # of the need
+    # The need works with children: the volunteer needs a certificate of conduct dated on or
+    # after this day (its validity counted back from the shift's day). None: no certificate.
+    certificate_since: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,8 @@ class Volunteer:
     # overlapping shifts and count against the weekly hours (ISO week of the start).
     booked: tuple[tuple[datetime, datetime], ...] = ()
     created_at: datetime | None = None
+    # The date of the newest certificate of conduct a coordinator has seen (not withdrawn).
+    certificate_date: date | None = None
 
 
 # --- housing ------------------------------------------------------------------------------

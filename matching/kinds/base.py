@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.gis.measure import D
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.functional import Promise
 
 from lifecycle.models import LifecycleModel
@@ -35,7 +35,7 @@ from matching.areas import Cell, cell_polygon, in_cell
 from matching.candidates import Candidates
 from matching.core.types import Allocation, Edge, Problem, Reason
 from matching.kinds.rows import lock, matchable
-from matching.models import Match, MatchState
+from matching.models import LIVE_STATE_VALUES, Match, MatchState
 
 # What a diagnosis hands the core per offer in range: the first hard constraint it fails
 # (None if it fits) and the capacity it has free for this need.
@@ -149,8 +149,8 @@ class KindAdapter(ABC):
         return unit.pk
 
     def units_sql(self) -> str:
-        """SQL selecting (id, point) of units, for distances computed in the database."""
-        return f"SELECT id, point FROM {self.need_model._meta.db_table}"
+        """SQL selecting (id, approx_point) of units, for distances computed in the database."""
+        return f"SELECT id, approx_point FROM {self.need_model._meta.db_table}"
 
     @abstractmethod
     def candidates(self, unit_ids: Sequence[int], *, limit_per_need: int) -> Candidates:
@@ -177,7 +177,7 @@ class KindAdapter(ABC):
         nearby = Match.objects.filter(
             kind=self.kind,
             state=MatchState.PROPOSED,
-            **{f"{self.offer_field}__point__dwithin": (cell_polygon(cell), D(m=reach_m))},
+            **{f"{self.offer_field}__approx_point__dwithin": (cell_polygon(cell), D(m=reach_m))},
         ).exclude(**{f"{self.unit_field}_id__in": list(needs)})
         found_matches = list(lock(nearby))
         joined = {
@@ -227,6 +227,19 @@ class KindAdapter(ABC):
             "quantity": allocation.quantity if self.divisible else 1,
         }
 
+    # --- what people other than coordinators are told ----------------------------------
+
+    def annotate_as_shown(self, queryset: QuerySet, side: str) -> QuerySet:
+        """`queryset` (this kind's needs or offers, as `side` says) annotated with
+        `shown_holds`: whether a match its sides were told about holds part of the record.
+        Unreviewed proposals hold capacity in the engine's bookkeeping, but stay internal
+        (matching.selectors.as_shown). By default: a live match past review exists."""
+        field = self.need_field if side == "need" else self.offer_field
+        told = Match.objects.filter(state__in=LIVE_STATE_VALUES, **{field: OuterRef("pk")}).exclude(
+            state=MatchState.PROPOSED
+        )
+        return queryset.annotate(shown_holds=Exists(told))
+
     def matches_of(self, record: Model) -> QuerySet[Match]:
         """Every match a need or an offer of this kind takes part in."""
         field = self.need_field if isinstance(record, self.need_model) else self.offer_field
@@ -251,6 +264,12 @@ class KindAdapter(ABC):
         """A coordinator matches by hand: lock both sides, check and take the capacity
         (`ApplicationError` if there is none), and return the Match's side fields and
         quantity. `unit` is the chosen part of the need where the kind has parts (a shift)."""
+
+    def approval_problem(self, match: Match) -> str | None:
+        """Why this proposal may no longer be approved, checked again when a coordinator or
+        the policy approves it (a rule that depends on facts that change after the search,
+        such as a withdrawn check); None if it may."""
+        return None
 
     @abstractmethod
     def sides_done(self, match: Match) -> list[LifecycleModel]:

@@ -9,7 +9,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -33,7 +43,7 @@ from matching.kinds.rows import (
     relock,
     reopen,
 )
-from matching.models import Match
+from matching.models import Match, MatchState
 
 # What the record builder reads of an offer in a diagnosis: plain values instead of model
 # instances, since hundreds of rows per need are read only to be checked.
@@ -67,7 +77,7 @@ class GoodsAdapter(KindAdapter):
     def needs_reaching(self, offer: DonationOffer) -> QuerySet:
         # A need for a parent category takes the offer's category too.
         needs = matchable(GoodsNeed.objects).filter(category_id__in=ancestor_ids(offer.category_id))
-        return needs.filter(point__dwithin=(offer.point, need_radius_m()))
+        return needs.filter(approx_point__dwithin=(offer.approx_point, need_radius_m()))
 
     # --- one batch ----------------------------------------------------------------------
 
@@ -134,6 +144,25 @@ class GoodsAdapter(KindAdapter):
                     record.quantity_open += change
                     status_after(record, holds=self.holds(record))
                     record.save(update_fields=["quantity_open", "status", "updated_at"])
+
+    def annotate_as_shown(self, queryset: QuerySet, side: str) -> QuerySet:
+        # What proposals hold is still open to anyone told about it (`proposed_hold`); the
+        # record holds something while less than its whole quantity is open.
+        field = self.need_field if side == "need" else self.offer_field
+        proposed = (
+            Match.objects.filter(state=MatchState.PROPOSED, **{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        held = queryset.annotate(proposed_hold=Coalesce(Subquery(proposed), 0))
+        return held.annotate(
+            shown_holds=ExpressionWrapper(
+                Q(quantity__gt=F("quantity_open") + F("proposed_hold")),
+                output_field=BooleanField(),
+            )
+        )
 
     # --- outside a batch ----------------------------------------------------------------
 

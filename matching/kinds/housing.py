@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.checks import HOST_CHECK
@@ -64,6 +63,12 @@ def may_be_matched(flats: QuerySet) -> QuerySet:
     return flats.filter(Exists(seen))
 
 
+UNCHECKED_FLAT_MESSAGE = gettext_lazy(
+    "This flat cannot be matched: its landlord's account is suspended, or the "
+    "welcome centre has not checked the landlord yet."
+)
+
+
 class HousingAdapter(KindAdapter):
     kind = Match.Kind.HOUSING.value
     need_model = HousingNeed
@@ -83,7 +88,9 @@ class HousingAdapter(KindAdapter):
 
     def needs_reaching(self, offer: HousingOffer) -> QuerySet:
         radius = F("max_distance_km") * 1000.0
-        return matchable(HousingNeed.objects).filter(point__dwithin=(offer.point, radius))
+        return matchable(HousingNeed.objects).filter(
+            approx_point__dwithin=(offer.approx_point, radius)
+        )
 
     # --- one batch ----------------------------------------------------------------------
 
@@ -174,18 +181,17 @@ class HousingAdapter(KindAdapter):
         need, offer = relock(need), relock(offer)
         if not may_be_matched(HousingOffer.objects.filter(pk=offer.pk)).exists():
             # The setting says "not matched at all": by hand neither, until a check is recorded.
-            raise ApplicationError(
-                _(
-                    "This flat cannot be matched: its landlord's account is suspended, or the "
-                    "welcome centre has not checked the landlord yet."
-                ),
-                code=INVALID,
-                field="offer",
-            )
+            raise ApplicationError(UNCHECKED_FLAT_MESSAGE, code=INVALID, field="offer")
         for record in (need, offer):
             status_after(record, holds=True)
             record.save(update_fields=["status", "updated_at"])
         return {"housing_need": need, "housing_offer": offer}, 1
+
+    def approval_problem(self, match: Match) -> str | None:
+        # A landlord's check may be withdrawn after the proposal was made.
+        if may_be_matched(HousingOffer.objects.filter(pk=match.housing_offer_id)).exists():
+            return None
+        return str(UNCHECKED_FLAT_MESSAGE)
 
     def sides_done(self, match: Match) -> list[LifecycleModel]:
         # One household, one flat: a fulfilled match leaves nothing open on either.

@@ -17,14 +17,14 @@ def around(model: type[Model], need: Model, radius_km: float) -> QuerySet:
     """Matchable, placed offers within the need's radius, nearest first, each annotated with
     its `distance` (the caller slices: a diagnosis checks a bounded number).
 
-    Ordered by the KNN operator `<->`, which the GiST index on `point` answers in order, so a
+    Ordered by the KNN operator `<->`, which the GiST index on `approx_point` answers in order, so a
     slice stops after that many rows even where thousands lie within the radius.
     """
     table = model._meta.db_table
-    nearest = RawSQL(f'"{table}"."point" <-> %s::geography', (need.point.ewkt,))
+    nearest = RawSQL(f'"{table}"."approx_point" <-> %s::geography', (need.approx_point.ewkt,))
     return (
         matchable(model.objects)
-        .filter(point__dwithin=(need.point, D(km=radius_km)))
-        .annotate(distance=Distance("point", need.point))
+        .filter(approx_point__dwithin=(need.approx_point, D(km=radius_km)))
+        .annotate(distance=Distance("approx_point", need.approx_point))
         .order_by(nearest)
     )

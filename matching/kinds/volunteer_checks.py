@@ -12,6 +12,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from accounts.checks import certificate_dates
 from matching import candidates as search
 from matching.core import constraints
 from matching.core.types import Volunteer as VolunteerRecord
@@ -42,10 +43,17 @@ def _grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
 def volunteers_around(need: VolunteerNeed, limit: int) -> Volunteers:
     profiles = list(
         around(VolunteerProfile, need, need_radius_km(need)).values(
-            "id", "languages", "travel_radius_km", "max_hours_per_week", "created_at", "distance"
+            "id",
+            "user_id",
+            "languages",
+            "travel_radius_km",
+            "max_hours_per_week",
+            "created_at",
+            "distance",
         )[:limit]
     )
     ids = [p["id"] for p in profiles]
+    certificates = certificate_dates(p["user_id"] for p in profiles)
     skills = _grouped(
         VolunteerProfile.skills.through.objects.filter(volunteerprofile_id__in=ids).values_list(
             "volunteerprofile_id", "skill__slug"
@@ -73,6 +81,7 @@ def volunteers_around(need: VolunteerNeed, limit: int) -> Volunteers:
             slots=slots.get(pk, ()),
             away=away.get(pk, ()),
             booked=[(start, end) for _, start, end in live.get(pk, ())],
+            certificate_date=certificates.get(profile["user_id"]),
         )
         items.append((record, profile["distance"].m))
     held = {pk: {shift_id for shift_id, _, _ in rows} for pk, rows in live.items()}

@@ -11,10 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from accounts.checks import certificate_dates
 from base.errors import INVALID, ApplicationError
 from lifecycle.models import LifecycleModel
 from lifecycle.services import status_after
@@ -51,6 +53,25 @@ def _booked(matches: Iterable[Match]) -> dict[int, list[tuple[datetime, datetime
     return booked
 
 
+def shifts_as_shown(shifts: QuerySet[Shift]) -> QuerySet[Shift]:
+    """Shifts annotated with `proposed_hold`: the places unreviewed proposals hold, which
+    are still open to anyone but a coordinator (matching.selectors.as_shown)."""
+    proposed = (
+        Match.objects.filter(state=MatchState.PROPOSED, shift=OuterRef("pk"))
+        .order_by()
+        .values("shift")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return shifts.annotate(proposed_hold=Coalesce(Subquery(proposed), 0))
+
+
+NO_CERTIFICATE_MESSAGE = gettext_lazy(
+    "This need works with children: the volunteer needs an extended certificate of conduct "
+    "that the welcome centre has seen and that still counts on the day of the shift."
+)
+
+
 class VolunteersAdapter(KindAdapter):
     kind = Match.Kind.VOLUNTEERS.value
     need_model = VolunteerNeed
@@ -70,7 +91,7 @@ class VolunteersAdapter(KindAdapter):
 
     def needs_reaching(self, offer: VolunteerProfile) -> QuerySet:
         return matchable(VolunteerNeed.objects).filter(
-            point__dwithin=(offer.point, need_radius_m())
+            approx_point__dwithin=(offer.approx_point, need_radius_m())
         )
 
     # --- one batch ----------------------------------------------------------------------
@@ -86,7 +107,7 @@ class VolunteersAdapter(KindAdapter):
 
     def units_sql(self) -> str:
         return (
-            f"SELECT s.id, n.point FROM {Shift._meta.db_table} s "
+            f"SELECT s.id, n.approx_point FROM {Shift._meta.db_table} s "
             f"JOIN {VolunteerNeed._meta.db_table} n ON n.id = s.need_id"
         )
 
@@ -222,6 +243,17 @@ class VolunteersAdapter(KindAdapter):
 
     # --- outside a batch ----------------------------------------------------------------
 
+    def annotate_as_shown(self, queryset: QuerySet, side: str) -> QuerySet:
+        if side == "offer":
+            # A profile is never partly matched (see `holds`).
+            return queryset.annotate(shown_holds=Value(False))
+        # A need holds places while a shift has fewer open than it asks for, counting the
+        # places proposals hold as open.
+        told_short = shifts_as_shown(Shift.objects.filter(need=OuterRef("pk"))).filter(
+            people__gt=F("people_open") + F("proposed_hold")
+        )
+        return queryset.annotate(shown_holds=Exists(told_short))
+
     def holds(self, record: LifecycleModel) -> bool:
         if isinstance(record, VolunteerNeed):
             return need_holds_places(record)
@@ -261,6 +293,8 @@ class VolunteersAdapter(KindAdapter):
             )
         if unit is None or unit.need_id != need.pk:
             raise ApplicationError(_("Choose a shift of this need."), code=INVALID, field="shift")
+        if not self._certified_for(need, unit, offer):
+            raise ApplicationError(NO_CERTIFICATE_MESSAGE, code=INVALID, field="offer")
         unit.refresh_from_db()
         if unit.people_open < 1:
             raise ApplicationError(
@@ -271,6 +305,22 @@ class VolunteersAdapter(KindAdapter):
         status_after(need, holds=True)
         need.save(update_fields=["status", "updated_at"])
         return {"volunteer": relock(offer), "shift": unit}, 1
+
+    def approval_problem(self, match: Match) -> str | None:
+        shift = match.shift
+        if not self._certified_for(shift.need, shift, match.volunteer):
+            return str(NO_CERTIFICATE_MESSAGE)
+        return None
+
+    @staticmethod
+    def _certified_for(need: VolunteerNeed, shift: Shift, profile: VolunteerProfile) -> bool:
+        # The same rule as the engine's (core.constraints), read fresh: a certificate may
+        # have been withdrawn since the proposal.
+        since = search.shift_record(shift, need=need, required_skills=()).certificate_since
+        if since is None:
+            return True
+        newest = certificate_dates([profile.user_id]).get(profile.user_id)
+        return newest is not None and newest >= since
 
     def sides_done(self, match: Match) -> list[LifecycleModel]:
         # A volunteer's profile stays open: people offer their time again.
@@ -321,6 +371,13 @@ class VolunteersAdapter(KindAdapter):
         Reason.MISSING_SKILLS: ngettext_lazy(
             "%(n)d volunteer in range lacks a required skill.",
             "%(n)d volunteers in range lack a required skill.",
+            "n",
+        ),
+        Reason.NO_CERTIFICATE: ngettext_lazy(
+            "The need works with children; %(n)d volunteer in range has no certificate of "
+            "conduct the welcome centre has seen that still counts on the shift's day.",
+            "The need works with children; %(n)d volunteers in range have no certificate of "
+            "conduct the welcome centre has seen that still counts on the shift's day.",
             "n",
         ),
         Reason.NO_SHARED_LANGUAGE: ngettext_lazy(

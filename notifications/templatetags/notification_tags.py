@@ -12,9 +12,16 @@ from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from base.units import about_km as _about_km
 from notifications.selectors import error_without_addresses
 
 register = template.Library()
+
+
+@register.filter
+def about_km(km) -> str:
+    """`{{ distance_km|about_km }}`: "etwa 6,2 km", "about 6.2 km" (base/units.py)."""
+    return _about_km(km)
 
 
 @register.filter

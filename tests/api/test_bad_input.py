@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 import api.urls
+from api.common import MapPagination
 from api.parsers import MAX_JSON_DEPTH
 from matching.models import MatchState
 from tests.api.access import World
@@ -108,7 +109,7 @@ def _counts() -> dict[str, int]:
 
 def _client(user=None) -> APIClient:
     # Exceptions become 500 answers, as a real client would see them, instead of raising.
-    client = APIClient(raise_request_exception=False)
+    client = APIClient(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.force_authenticate(user)
     return client
@@ -522,3 +523,32 @@ def test_a_flat_far_in_the_future_is_a_400(world):
     body = {**FLAT, "available_from": "3026-01-01"}
     response = _client(world.users["landlord"]).post("/api/v1/housing-offers/", body, format="json")
     assert response.status_code == 400 and "available_from" in response.json()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/matches/abc/", "/api/v1/goods-needs/1e-09/publish/", "/api/v1/nothing/"]
+)
+def test_an_api_url_that_matches_no_endpoint_is_a_json_404(world, path):
+    # Found by tests/api/test_schemathesis.py: an id that is not a number matched no URL
+    # pattern and Django answered its HTML page, where the schema promises JSON.
+    response = APIClient().get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_page_that_matches_no_url_is_still_an_html_page():
+    response = APIClient().get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_map_page_is_never_larger_than_its_limit_whatever_size_is_asked(world, monkeypatch):
+    monkeypatch.setattr(MapPagination, "max_page_size", 2)
+    GoodsNeedFactory.create_batch(3, organisation=world.initiative)
+    response = _client(world.users["member"]).get(
+        "/api/v1/goods-needs/map/", {"page_size": 100_000}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert len(body["features"]) == 2 and body["next"] is not None

@@ -133,7 +133,7 @@ def test_line_numbers_count_lines_of_the_file_even_inside_quoted_cells(initiativ
 
 @pytest.mark.django_db
 def test_a_row_with_more_cells_than_the_header_is_a_bad_row(initiative_member):
-    response = _post(initiative_member, _csv(GOOD_ROWS[0], GOOD_ROWS[1] + ";extra"))
+    response = _post(initiative_member, _csv(GOOD_ROWS[0], GOOD_ROWS[1] + ";extra"), "en")
     assert response.status_code == 400
     assert response.json()["rows"] == [
         {"line": 3, "errors": {"non_field_errors": ["This row has more cells than the header."]}}
@@ -168,7 +168,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(initiative_memb
     def no_parsing(*args, **kwargs):
         raise AssertionError("an oversized file must not be parsed")
 
-    monkeypatch.setattr("api.imports.csv.reader", no_parsing)
+    monkeypatch.setattr("lifecycle.csv_import.csv.reader", no_parsing)
     message = _file_error(_post(initiative_member, upload, language="en"))
     assert "larger than 1000 kB" in message
     assert GoodsNeed.objects.count() == 0
@@ -184,7 +184,7 @@ def test_a_file_over_the_row_limit_is_refused(initiative_member):
 
 @pytest.mark.django_db
 def test_the_row_limit_counts_rows_not_blank_lines(initiative_member, monkeypatch):
-    monkeypatch.setattr("api.imports.MAX_IMPORT_ROWS", 3)  # a thousand rows take seconds
+    monkeypatch.setattr("lifecycle.csv_import.MAX_IMPORT_ROWS", 3)  # a thousand rows take seconds
     upload = _csv(GOOD_ROWS[0], "", GOOD_ROWS[1], ";;;;;", GOOD_ROWS[2])
     response = _post(initiative_member, upload)
     assert response.status_code == 201 and response.json()["created"] == 3

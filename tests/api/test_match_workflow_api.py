@@ -16,7 +16,8 @@ def world():
 
 
 def post(user, url: str, body: dict | None = None):
-    return client_for(user).post(url, body or {}, format="json")
+    # Messages are asserted in English whatever language the user prefers.
+    return client_for(user).post(url, body or {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def state(match: Match) -> str:

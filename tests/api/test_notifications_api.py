@@ -259,7 +259,7 @@ def test_a_webhook_to_an_address_that_is_not_public_is_refused(
     initiative, initiative_member, internal_names, url
 ):
     response = client_for(initiative_member).post(
-        _webhooks_api(initiative), {"url": url}, format="json"
+        _webhooks_api(initiative), {"url": url}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 400, url
     [message] = response.json()["url"]
@@ -280,7 +280,7 @@ def test_a_webhook_url_with_a_user_name_or_password_is_refused(
     initiative, initiative_member, internal_names, url
 ):
     response = client_for(initiative_member).post(
-        _webhooks_api(initiative), {"url": url}, format="json"
+        _webhooks_api(initiative), {"url": url}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 400
     [message] = response.json()["url"]
@@ -309,7 +309,7 @@ def test_webhook_ports_are_80_443_or_unprivileged_but_not_internal_services(
     initiative, initiative_member, internal_names, url, allowed
 ):
     response = client_for(initiative_member).post(
-        _webhooks_api(initiative), {"url": url}, format="json"
+        _webhooks_api(initiative), {"url": url}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     if allowed:
         assert response.status_code == 201, response.json()

@@ -89,7 +89,7 @@ def test_tiny_instance_loads_and_every_scenario_reports():
     text = "\n".join(t.render() for t in tables)
     for metric in (
         "through the ORM median / p95",
-        "plan uses donationoffer_cat_point_gist",
+        "plan uses donationoffer_cat_approx_gist",
         "goods: candidate phase",
         "housing: solver",
         "global / greedy by score",

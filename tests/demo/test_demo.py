@@ -413,3 +413,21 @@ def test_the_demo_shows_matches_at_every_step_of_the_workflow_once():
     states = dict(Match.objects.values_list("pk", "state"))
     again = demo.load_demo(walk_matches=True)
     assert again.workflow == {} and dict(Match.objects.values_list("pk", "state")) == states
+
+
+def test_the_demo_has_needs_that_work_with_children_and_a_volunteer_certified_for_them():
+    from accounts.checks import certificate_dates
+    from matching.models import Match
+
+    demo.load_demo(walk_matches=True)
+
+    children = VolunteerNeed.objects.filter(works_with_children=True)
+    assert children.count() == 2
+    maria = User.objects.get(username="maria.schneider")
+    assert maria.pk in certificate_dates([maria.pk])
+    matched = set(
+        Match.objects.filter(shift__need__in=children).values_list(
+            "volunteer__user__username", flat=True
+        )
+    )
+    assert matched <= set(demo_volunteers.CERTIFICATES) and matched

@@ -37,8 +37,8 @@ def test_two_workers_racing_on_one_area_never_over_allocate(processes, broker, s
     [DonationOfferFactory(**_near(rng), quantity=rng.randint(1, 4)) for _ in range(60)]
     [HousingNeedFactory(**_near(rng)) for _ in range(30)]
     [HousingOfferFactory(**_near(rng)) for _ in range(20)]
-    cell = cell_of(needs[0].point)
-    assert {cell_of(n.point) for n in GoodsNeed.objects.all()} == {cell}
+    cell = cell_of(needs[0].approx_point)
+    assert {cell_of(n.approx_point) for n in GoodsNeed.objects.all()} == {cell}
 
     processes.worker("w1")
     processes.worker("w2")

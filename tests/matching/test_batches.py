@@ -99,12 +99,12 @@ def test_an_offer_near_a_cell_border_is_shared_whichever_cell_ran_first():
     # Grünau lies in the cell west of Lindenau's; the offer sits between them.
     west = GoodsNeedFactory(lat=GRUENAU[0], lon=GRUENAU[1], quantity=20)
     east_need = GoodsNeedFactory(**east(LINDENAU, 0.7), quantity=5)
-    assert cell_of(west.point) != cell_of(east_need.point)
+    assert cell_of(west.approx_point) != cell_of(east_need.approx_point)
     DonationOfferFactory(**east(LINDENAU, 0), quantity=12)
-    run_batch("goods", cell_of(west.point))  # the west takes all 12 while alone …
+    run_batch("goods", cell_of(west.approx_point))  # the west takes all 12 while alone …
     assert Match.objects.get().quantity == 12
 
-    result = run_batch("goods", cell_of(east_need.point))  # … until the east's batch runs
+    result = run_batch("goods", cell_of(east_need.approx_point))  # … until the east's batch runs
 
     assert result.revised
     live = Match.objects.filter(state=MatchState.PROPOSED)
@@ -113,18 +113,20 @@ def test_an_offer_near_a_cell_border_is_shared_whichever_cell_ran_first():
     assert west.quantity_open == 13
 
 
-def test_a_flat_near_a_cell_border_goes_to_the_household_that_only_it_fits():
+def test_a_flat_near_a_cell_border_goes_to_the_household_that_only_it_fits(settings):
+    # Public points on a one-metre grid: the places below sit metres from the cell border.
+    settings.APPROXIMATE_GRID_METRES = 1
     # A couple just west of a cell border, a family of five just east of it; the big flat is
     # on the border, a small one 8 km west. The couple's batch alone gives it the big flat …
     couple = HousingNeedFactory(lat=51.34, lon=12.318, adults=2, children=0)
     family = HousingNeedFactory(lat=51.34, lon=12.337, adults=2, children=3)
     big = HousingOfferFactory(lat=51.34, lon=12.321, max_occupants=5)
     small = HousingOfferFactory(**east((51.34, 12.318), -8), max_occupants=2)
-    assert cell_of(couple.point) != cell_of(family.point) == cell_of(big.point)
-    run_batch("housing", cell_of(couple.point))
+    assert cell_of(couple.approx_point) != cell_of(family.approx_point) == cell_of(big.approx_point)
+    run_batch("housing", cell_of(couple.approx_point))
     assert Match.objects.get().housing_offer_id == big.pk
 
-    run_batch("housing", cell_of(family.point))
+    run_batch("housing", cell_of(family.approx_point))
 
     # … and the family's batch revises that, so that each household has a flat it fits.
     pairs = set(
@@ -165,9 +167,9 @@ def test_cells_are_far_apart_areas_and_a_batch_leaves_other_cells_alone():
     DonationOfferFactory(**east(LINDENAU, 1), quantity=1)
     dresden_need = GoodsNeedFactory(lat=51.05, lon=13.74, quantity=1)
     DonationOfferFactory(lat=51.051, lon=13.741, quantity=1)
-    assert cell_of(leipzig.point) != cell_of(dresden_need.point)
+    assert cell_of(leipzig.approx_point) != cell_of(dresden_need.approx_point)
 
-    run_batch("goods", cell_of(leipzig.point))
+    run_batch("goods", cell_of(leipzig.approx_point))
 
     assert list(Match.objects.values_list("goods_need_id", flat=True)) == [leipzig.pk]
 
@@ -241,25 +243,27 @@ def test_the_weekly_hours_of_a_volunteer_are_respected_across_batches():
         **east(LINDENAU, -3),  # across a cell border: another batch
         shifts=[{"start": thursday, "end": thursday + timedelta(hours=3), "people": 1}],
     )
-    assert cell_of(second.point) != cell_of(first.point)
+    assert cell_of(second.approx_point) != cell_of(first.approx_point)
 
     assert created(run_for(second)) == []  # 3 h + 3 h would pass the 4 hours of that week
 
 
-def test_a_volunteer_is_moved_across_a_cell_border_to_the_shift_only_they_can_do():
+def test_a_volunteer_is_moved_across_a_cell_border_to_the_shift_only_they_can_do(settings):
+    # Public points on a one-metre grid: the places below sit metres from the cell border.
+    settings.APPROXIMATE_GRID_METRES = 1
     start = _next(1, time(17, 0))
     times = {"start": start, "end": start + timedelta(hours=2), "people": 1}
     anyone = VolunteerNeedFactory(lat=51.34, lon=12.318, shifts=[times])  # west cell
     interpreters = VolunteerNeedFactory(
         lat=51.34, lon=12.33, shifts=[times], required_skills=["interpreting"]
     )
-    assert cell_of(anyone.point) != cell_of(interpreters.point)
+    assert cell_of(anyone.approx_point) != cell_of(interpreters.approx_point)
     interpreter = _volunteer(lat=51.34, lon=12.319, skills=["interpreting"])
     helper = _volunteer(lat=51.34, lon=12.30)
-    run_batch("volunteers", cell_of(anyone.point))
+    run_batch("volunteers", cell_of(anyone.approx_point))
     assert Match.objects.get().volunteer_id == interpreter.pk  # the nearest, while alone
 
-    run_batch("volunteers", cell_of(interpreters.point))
+    run_batch("volunteers", cell_of(interpreters.approx_point))
 
     live = Match.objects.filter(state=MatchState.PROPOSED)
     assert {(m.shift.need_id, m.volunteer_id) for m in live} == {

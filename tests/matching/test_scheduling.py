@@ -32,7 +32,7 @@ def test_a_burst_of_changes_in_one_cell_enqueues_one_batch(
         for need in needs:
             need.request_matching()
     assert queued_batches(broker) == 1
-    assert broker.exists(f"{KEY_PREFIX}:goods:{cell_of(needs[0].point)}")
+    assert broker.exists(f"{KEY_PREFIX}:goods:{cell_of(needs[0].approx_point)}")
 
 
 def test_a_change_after_the_batch_started_schedules_the_next_one(
@@ -43,7 +43,7 @@ def test_a_change_after_the_batch_started_schedules_the_next_one(
     need = GoodsNeedFactory(lat=51.34, lon=12.37)
     with django_capture_on_commit_callbacks(execute=True):
         need.request_matching()
-    release_cell("goods", cell_of(need.point))  # what the batch does as it starts
+    release_cell("goods", cell_of(need.approx_point))  # what the batch does as it starts
     with django_capture_on_commit_callbacks(execute=True):
         need.request_matching()
     assert queued_batches(broker) == 2
@@ -55,7 +55,7 @@ def test_an_offer_schedules_its_own_cell_and_the_cells_of_needs_it_reaches():
     GoodsNeedFactory(lat=51.05, lon=13.74)  # Dresden: out of reach
     kind, cells = cells_to_match(offer)
     assert kind == "goods"
-    assert cells == {cell_of(offer.point), cell_of(west.point)}
+    assert cells == {cell_of(offer.approx_point), cell_of(west.approx_point)}
 
 
 def test_the_full_run_schedules_every_cell_with_open_needs(broker):
@@ -63,7 +63,7 @@ def test_the_full_run_schedules_every_cell_with_open_needs(broker):
     dresden = GoodsNeedFactory(lat=51.05, lon=13.74)
     GoodsNeedFactory(lat=50.83, lon=12.92, status="withdrawn")  # Chemnitz, closed
     assert schedule_everything() == 2
-    assert cell_of(leipzig.point) != cell_of(dresden.point)
+    assert cell_of(leipzig.approx_point) != cell_of(dresden.approx_point)
 
 
 def test_a_broker_that_is_down_leaves_the_record_flagged_for_the_sweep(broker):

@@ -185,4 +185,4 @@ def test_request_matching_sets_the_flag_and_schedules_the_needs_cell_after_commi
     ):
         need.request_matching()
     assert VolunteerNeed.objects.get(pk=need.pk).needs_matching and len(callbacks) == 1
-    schedule_cell.assert_called_once_with("volunteers", cell_of(need.point))
+    schedule_cell.assert_called_once_with("volunteers", cell_of(need.approx_point))

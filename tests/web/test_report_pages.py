@@ -123,10 +123,14 @@ def test_a_refused_action_is_explained_and_changes_nothing(client):
         urgency="normal",
         text=TEXT,
     )
+    clara.preferred_language = "en"  # the pages speak the user's language
+    clara.save(update_fields=["preferred_language"])
     client.force_login(clara)
 
     answer = client.post(
-        reverse("coordination-report-close", args=[report.pk]), {"note": ""}, follow=True
+        reverse("coordination-report-close", args=[report.pk]),
+        {"note": ""},
+        follow=True,
     )
 
     assert "Please write what was done." in answer.content.decode()

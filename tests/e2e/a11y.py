@@ -1,0 +1,67 @@
+"""Accessibility checks for browser tests: axe-core (vendored, see vendor/axe-core-*/README.md)
+and "no sideways scroll".
+
+axe-core is a test tool: it is put into the page under test by Playwright and never served
+by the site. The site's Content-Security-Policy allows no inline script, and
+`page.add_script_tag(path=...)` inserts the file's text as an inline <script>, which the
+policy blocks; `page.evaluate` runs the same text through the DevTools protocol, which the
+page's policy does not govern. So the file is evaluated, and the policy stays as strict in
+the test as in production (no `bypass_csp`).
+"""
+
+from pathlib import Path
+
+AXE_VERSION = "4.10.2"
+AXE_PATH = Path(__file__).parent / "vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+# What fails a page: axe's two highest impacts ("moderate" and "minor" are reported by axe
+# but do not fail the check).
+FAILING_IMPACTS = ("critical", "serious")
+
+_RUN = """async (impacts) => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter((v) => impacts.includes(v.impact))
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+      html: v.nodes.map((n) => n.html).slice(0, 2),
+    }));
+}"""
+
+
+def _inject_axe(page) -> None:
+    if page.evaluate("typeof window.axe") == "object":
+        return
+    page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
+    assert page.evaluate("typeof window.axe") == "object", "axe-core did not load"
+    assert page.evaluate("axe.version") == AXE_VERSION
+
+
+def axe_violations(page) -> list[dict]:
+    """The page's violations with impact "critical" or "serious", as axe reports them."""
+    _inject_axe(page)
+    return page.evaluate(_RUN, list(FAILING_IMPACTS))
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}" for v in violations
+    )
+
+
+def assert_accessible(page) -> None:
+    """Fails listing each critical or serious axe-core violation: rule id, impact, targets."""
+    violations = axe_violations(page)
+    assert not violations, f"axe-core on {page.url}:\n{describe(violations)}"
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scroll)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def assert_no_sideways_scroll(page) -> None:
+    overflow = sideways_overflow(page)
+    assert overflow == 0, f"{page.url} scrolls sideways by {overflow} px"
