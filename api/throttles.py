@@ -1,26 +1,20 @@
-"""Request limits per client or user, counted in the shared cache (Redis), so that every web
-process counts together.
-
-DRF's own throttles read a list of times, append one and write it back: two processes
-answering at once both see room, and a burst of parallel requests passes far beyond the
-rate. Here each request claims one of the rate's slots with an atomic "set if absent" that
-expires after the period, so at most `num_requests` claims stand in any period, however
-many processes ask at once. The client is REMOTE_ADDR as web.middleware.ClientAddressMiddleware
-resolved it (NUM_PROXIES 0): X-Forwarded-For counts only behind TRUSTED_PROXY_COUNT proxies.
+"""Request limits per client or user, counted in the shared cache (Redis) by
+`base.limits.claim`, so that every web process counts together (DRF's own throttles let a
+burst of parallel requests through). The client is REMOTE_ADDR as
+web.middleware.ClientAddressMiddleware resolved it (NUM_PROXIES 0): X-Forwarded-For counts
+only behind TRUSTED_PROXY_COUNT proxies.
 """
 
-import logging
 import math
 
 from django.core.cache.backends.base import BaseCache
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-logger = logging.getLogger(__name__)
+from base.limits import claim
 
 
 class SharedSlotsMixin:
-    """allow_request() and wait() over slots `<key>:<n>` in the cache; each holds the time it
-    was claimed and expires `duration` seconds later."""
+    """allow_request() and wait() over the shared slots of `base.limits`."""
 
     cache: BaseCache
     num_requests: int
@@ -33,21 +27,10 @@ class SharedSlotsMixin:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = self.timer()
-        slots = [f"{self.key}:{n}" for n in range(self.num_requests)]
-        try:
-            taken = self.cache.get_many(slots)
-            for slot in slots:
-                if slot not in taken and self.cache.add(slot, now, timeout=self.duration):
-                    return True
-        except Exception:
-            # Redis is down: let the request through rather than fail every login and write;
-            # the lockout (in the database) still guards the passwords. Logged to be seen.
-            logger.exception("throttle %s: the shared cache is unavailable", self.scope)
-            return True
-        oldest = min(taken.values(), default=now)
-        self._wait_seconds = max(0.0, oldest + self.duration - now)
-        return False
+        self._wait_seconds = claim(
+            self.key, self.num_requests, self.duration, cache=self.cache, now=self.timer()
+        )
+        return self._wait_seconds is None
 
     def wait(self) -> float | None:
         if self._wait_seconds is None:

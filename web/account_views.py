@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +34,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import Role, User
 from base.errors import GENERAL, ApplicationError
+from base.limits import claim, parse_rate
 from notifications import services as notification_services
 from notifications.preferences import preferences_for
 from privacy import selectors as privacy_selectors
@@ -210,6 +210,11 @@ def register(request: HttpRequest, role: str) -> HttpResponse:
         return _registration_page(request, role, {}, {})
     form = form_class(request.POST)
     values = _posted(request, [*form.fields, "q"])
+    # The same limit per client as the API's registration (the "login" rate): accounts made
+    # by the thousand would flood the coordinators' queues.
+    if _limited(f"web:register:{request.META.get('REMOTE_ADDR', '')}", "login"):
+        errors = {GENERAL: [_("Too many tries from here. Please wait a little and try again.")]}
+        return _registration_page(request, role, values, errors, status=429)
     if not form.is_valid():
         return _registration_page(request, role, values, _form_errors(form), status=400)
     data = form.cleaned_data
@@ -379,21 +384,19 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 ERASE_PASSWORD_LABEL = gettext_lazy("Your password, to confirm")
-# Erasure checks the password again. Like the API's password_check throttle: a few tries an
-# hour per person, so that someone with a stolen session cannot guess the password here.
-ERASE_TRIES = 5
-ERASE_WINDOW_SECONDS = 60 * 60
+
+
+def _limited(key: str, scope: str) -> bool:
+    """Whether this try is over the API's rate of the same scope (settings'
+    DEFAULT_THROTTLE_RATES), counted in the shared cache like the API's (base.limits)."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
+    return claim(key, *parse_rate(rate)) is not None
 
 
 def _erase_try_allowed(user: User) -> bool:
-    key = f"web:erase-tries:{user.pk}"
-    cache.add(key, 0, timeout=ERASE_WINDOW_SECONDS)
-    try:
-        tries = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=ERASE_WINDOW_SECONDS)
-        tries = 1
-    return tries <= ERASE_TRIES
+    # Erasure checks the password again. Like the API's password_check throttle: a few tries
+    # an hour per person, so that someone with a stolen session cannot guess the password here.
+    return not _limited(f"web:erase-tries:{user.pk}", "password_check")
 
 
 @never_cache

@@ -96,3 +96,60 @@ class UnmetFilterForm(forms.Form):
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or Match.Kind.GOODS
+
+
+# --- The coordinators' tools (issue 13, area "coordination-tools"): forms that only parse; the
+# rules (open records, capacity, a reason) are `matching.workflow`'s.
+
+
+class ManualMatchForm(forms.Form):
+    """Kind, need, offer (ids, typed or picked from the list below the form), the shift of a
+    volunteer need, the quantity of goods and why."""
+
+    kind = forms.ChoiceField(label=_("Kind"))
+    need = forms.IntegerField(label=_("Need (number)"), min_value=1)
+    offer = forms.IntegerField(label=_("Offer (number)"), min_value=1)
+    shift = forms.TypedChoiceField(
+        label=_("Shift (volunteers)"), required=False, coerce=int, empty_value=None
+    )
+    quantity = forms.IntegerField(label=_("Quantity (goods)"), required=False, min_value=1)
+    # Required by the workflow, which says so in its words ("Please say why.").
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, shifts=(), reason_max_length=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+        self.fields["shift"].choices = [("", _("Choose a shift"))] + list(shifts)
+        if reason_max_length:
+            self.fields["reason"].widget.attrs["maxlength"] = reason_max_length
+
+
+class PickSearchForm(forms.Form):
+    """The short list of open records to pick from: a kind and words of a title or district."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    q = forms.CharField(label=_("Title or district"), required=False, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Match.Kind.GOODS
+
+
+class HandOverForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Receiving initiative"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, initiatives=(), reason_max_length=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("Choose an initiative"))] + [
+            (organisation.pk, organisation.name) for organisation in initiatives
+        ]
+        if reason_max_length:
+            self.fields["reason"].widget.attrs["maxlength"] = reason_max_length

@@ -39,6 +39,7 @@ from web.donation_forms import (
     window_rows,
     windows_from,
 )
+from web.summaries import state_label
 
 # Where a message goes on the page; anything else is shown above the form.
 FIELDS = (
@@ -208,6 +209,14 @@ def _parse(request: HttpRequest) -> tuple[dict, dict]:
 @login_required
 def my_donations(request: HttpRequest) -> HttpResponse:
     offers = matching_selectors.as_shown(_my_offers(request.user), request.user)
+    # The matches each offer's donor may see (never a proposal under review), to answer them.
+    matches_of: dict[int, list] = {}
+    for match in matching_selectors.matches_visible_to(request.user).filter(
+        donation_offer__in=offers
+    ):
+        matches_of.setdefault(match.donation_offer_id, []).append(
+            {"match": match, "state_label": state_label(match.state)}
+        )
     rows = []
     for offer in offers.select_related("category").order_by("-created_at", "-id"):
         status = getattr(offer, "shown_status", None) or offer.status
@@ -219,6 +228,7 @@ def my_donations(request: HttpRequest) -> HttpResponse:
                 "status_label": Status(status).label,
                 "open_quantity": offer.quantity_open + (getattr(offer, "proposed_hold", 0) or 0),
                 "closed": status in CLOSED_STATUSES,
+                "matches": matches_of.get(offer.pk, []),
             }
         )
     return render(

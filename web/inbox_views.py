@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from base.errors import GENERAL, WRONG_STATE, ApplicationError
 from matching import workflow
-from matching.models import REASON_MAX_LENGTH, Match, MatchState
+from matching.models import ACTIVE_STATES, REASON_MAX_LENGTH, Match, MatchState
 from matching.selectors import matches_visible_to, reveal_to
 from notifications import selectors, services
 from web.summaries import inbox_item, match_facts, state_label
@@ -79,6 +79,9 @@ def _match_page(request, match, sides, *, errors=None, values=None, status=200) 
         "answered": match.state == MatchState.OFFERED and not unanswered and bool(sides),
         "can_confirm": match.state == MatchState.ACCEPTED and "need" in sides,
         "can_write": match.state in (MatchState.OFFERED, MatchState.ACCEPTED) and bool(sides),
+        # area: coordination-tools — coordinators cancel a live match here, with a reason
+        # (web/coordination_tools.py).
+        "can_cancel": request.user.is_coordinator and match.state in ACTIVE_STATES,
         "thread": list(match.messages.all()),
         "errors": errors or {},
         "values": values or {"quantity": match.quantity},

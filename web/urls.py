@@ -6,6 +6,7 @@ from django.urls import path
 from web import (
     account_views,
     coordination_pages,
+    coordination_tools,
     coordination_views,
     donation_views,
     housing_views,
@@ -85,6 +86,19 @@ urlpatterns = [
         "coordination/map/points/",
         coordination_pages.map_points,
         name="coordination-map-points",
+    ),
+    # area: coordination-tools — match by hand, cancel a match, hand a need over to another
+    # initiative (web/coordination_tools.py).
+    path("coordination/manual/", coordination_tools.manual_match, name="coordination-manual"),
+    path(
+        "coordination/matches/<int:pk>/cancel/",
+        coordination_tools.cancel_match,
+        name="coordination-cancel",
+    ),
+    path(
+        "coordination/needs/<str:kind>/<int:pk>/hand-over/",
+        coordination_tools.hand_over,
+        name="coordination-hand-over",
     ),
     # Report a problem (signed in, or from the link in a match email) and its handling.
     path("report/l/<str:token>/", report_views.report_link, name="report-link"),

@@ -1,8 +1,8 @@
 # ruff: noqa: F811 (pytest fixtures imported from tests.web.fixtures)
 """Every page there is, in a real browser (Playwright driving Debian's Chromium), at phone
-width (390 px) and desktop width, in German and in Arabic (right to left): axe-core finds no
-critical or serious violation, and nothing scrolls sideways. A screenshot of each page in
-each of the four ways is kept under the test's tmp_path.
+width (390 px) and desktop width in German, and at phone width in Arabic (right to left):
+axe-core finds no critical or serious violation, and nothing scrolls sideways. A screenshot
+of each page in each of the three ways is kept under the test's tmp_path.
 
 Pages are named by their URL names (web/urls.py): a page that does not exist yet is skipped
 with its name, so the list can name the pages other areas are still building."""
@@ -41,9 +41,11 @@ from tests.web.fixtures import (  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-LANGUAGES = ("de", "ar")
 # A phone held upright (iPhone 12 to 15) and a laptop.
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
+# Three of the four ways, to keep CI within its time: right to left is checked on a phone,
+# where a layout breaks first; German at both widths.
+COMBINATIONS = (("de", "phone"), ("de", "desktop"), ("ar", "phone"))
 
 
 @dataclass
@@ -212,45 +214,43 @@ def test_every_page_is_accessible_and_never_scrolls_sideways(
     cookie = _session_cookie(user) if user else None
 
     failures = []
-    for language in LANGUAGES:
+    for language, width_name in COMBINATIONS:
+        width, height = WIDTHS[width_name]
         if user is not None:
             user.preferred_language = language
             user.save(update_fields=["preferred_language"])
-        for width_name, (width, height) in WIDTHS.items():
-            context = chromium.new_context(
-                locale=language, viewport={"width": width, "height": height}
+        context = chromium.new_context(locale=language, viewport={"width": width, "height": height})
+        cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+        if cookie:
+            cookies.append(
+                {"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}
             )
-            cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
-            if cookie:
-                cookies.append(
-                    {"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}
-                )
-            context.add_cookies(cookies)
-            browser_page = context.new_page()
-            browser_page.set_default_timeout(20_000)
-            try:
-                response = browser_page.goto(live_server.url + path)
-                browser_page.wait_for_selector("main")
-                browser_page.wait_for_load_state("networkidle")
-                where = f"{key} [{language}, {width_name}] {path}"
-                assert response.status == page_spec.status, f"{where}: HTTP {response.status}"
-                if user is not None:  # signed in, not sent to the login page
-                    assert browser_page.locator("form[action='/logout/']").count() == 1, where
-                html = browser_page.locator("html")
-                assert html.get_attribute("lang") == language, f"{where}: not in {language}"
-                direction = "rtl" if language == "ar" else "ltr"
-                assert html.get_attribute("dir") == direction, f"{where}: not {direction}"
-                browser_page.screenshot(
-                    path=tmp_path / f"{key}-{language}-{width_name}.png", full_page=True
-                )
-                violations = axe_violations(browser_page)
-                if violations:
-                    failures.append(f"{where}:\n{describe(violations)}")
-                overflow = sideways_overflow(browser_page)
-                if overflow:
-                    failures.append(f"{where}: scrolls sideways by {overflow} px")
-            finally:
-                context.close()
+        context.add_cookies(cookies)
+        browser_page = context.new_page()
+        browser_page.set_default_timeout(20_000)
+        try:
+            response = browser_page.goto(live_server.url + path)
+            browser_page.wait_for_selector("main")
+            browser_page.wait_for_load_state("networkidle")
+            where = f"{key} [{language}, {width_name}] {path}"
+            assert response.status == page_spec.status, f"{where}: HTTP {response.status}"
+            if user is not None:  # signed in, not sent to the login page
+                assert browser_page.locator("form[action='/logout/']").count() == 1, where
+            html = browser_page.locator("html")
+            assert html.get_attribute("lang") == language, f"{where}: not in {language}"
+            direction = "rtl" if language == "ar" else "ltr"
+            assert html.get_attribute("dir") == direction, f"{where}: not {direction}"
+            browser_page.screenshot(
+                path=tmp_path / f"{key}-{language}-{width_name}.png", full_page=True
+            )
+            violations = axe_violations(browser_page)
+            if violations:
+                failures.append(f"{where}:\n{describe(violations)}")
+            overflow = sideways_overflow(browser_page)
+            if overflow:
+                failures.append(f"{where}: scrolls sideways by {overflow} px")
+        finally:
+            context.close()
     assert not failures, "\n".join(failures)
 
 

@@ -394,3 +394,23 @@ def test_a_signed_in_person_is_not_offered_a_second_account():
     response = client.post("/register/donor/", registration(username="other"))
     assert "sign out first" in html_of(response)
     assert not User.objects.filter(username="other").exists()
+
+
+def test_registration_from_one_address_is_limited_like_the_apis(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "3/min",
+        },
+    }
+    client = Client(headers={"accept-language": "en"})
+    for number in range(3):
+        data = registration(username=f"nadia{number}", email=f"nadia{number}@example.org")
+        response = client.post("/register/donor/", data)
+        assert response.status_code == 302
+        client.post("/logout/")
+    refused = client.post("/register/donor/", registration(username="nadia9"))
+    assert refused.status_code == 429
+    assert "Too many tries" in html_of(refused)
+    assert not User.objects.filter(username="nadia9").exists()

@@ -15,7 +15,7 @@ from matching.models import MatchState
 from tests.factories import DonationOfferFactory, UserFactory
 from tests.housing.factories import HousingOfferFactory
 from tests.volunteers.factories import VolunteerProfileFactory
-from tests.web.fixtures import make_scene
+from tests.web.fixtures import make_scene, offer_it
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +184,18 @@ def test_my_donations_hide_a_proposal_under_review(client):
     [row] = client.get("/donations/").context["rows"]
     # The proposal is internal to coordinators until approved: all 12 still open.
     assert (row["status"], row["open_quantity"]) == (Status.OPEN, 12)
+
+
+def test_my_donations_link_an_approved_match_but_never_a_proposal(client):
+    """A donor answers a match from "My donations" (issue 13): its page is linked once
+    approved; a proposal under review stays unlinked (internal to coordinators)."""
+    scene = make_scene(quantity=12, donor_language="en")
+    client.force_login(scene.donor)
+    assert f"/matches/{scene.match.pk}/" not in client.get("/donations/").content.decode()
+    offer_it(scene)
+    html = client.get("/donations/").content.decode()
+    assert f'href="/matches/{scene.match.pk}/"' in html
+    assert "waiting for both sides to answer" in html
 
 
 def test_the_owner_edits_the_offer(client, donor):
