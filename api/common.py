@@ -158,11 +158,10 @@ class RecordOutputSerializer(serializers.ModelSerializer):
 def show_as_told(instance, data: dict) -> dict:
     """Status and open quantity as `matching.selectors.as_shown` annotated them for a viewer
     who is not a coordinator: unreviewed proposals stay internal."""
-    shown_status = getattr(instance, "shown_status", None)
-    if shown_status is not None and "status" in data:
-        data["status"] = shown_status
+    if "status" in data:
+        data["status"] = matching_selectors.status_told(instance)
     if data.get("quantity_open") is not None:
-        data["quantity_open"] += getattr(instance, "proposed_hold", 0) or 0
+        data["quantity_open"] = matching_selectors.open_told(instance)
     return data
 
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from api import common
 from lifecycle import services as lifecycle_services
-from matching.kinds.volunteers import shifts_as_shown
+from matching import selectors as matching_selectors
 from volunteers import selectors, services
 from volunteers.languages import LanguageLevel
 from volunteers.models import (
@@ -214,7 +214,7 @@ class ShiftSerializer(serializers.ModelSerializer):
         # Places unreviewed proposals hold are still open to anyone but a coordinator
         # (VolunteerNeedApi annotates them; matching.selectors.as_shown).
         data = super().to_representation(instance)
-        data["people_open"] += getattr(instance, "proposed_hold", 0) or 0
+        data["people_open"] = matching_selectors.open_told(instance, "people_open")
         return data
 
 
@@ -352,17 +352,17 @@ class VolunteerNeedApi(common.RecordApi):
     serializer_class = VolunteerNeedSerializer
     filterset_class = VolunteerNeedFilterSet
     select_related = ("organisation", "created_by")
-    prefetch_related = ("required_skills", "shifts")
+    prefetch_related = ("required_skills",)
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or (
-            user.is_authenticated and user.is_coordinator
-        ):
+        if getattr(self, "swagger_fake_view", False):
             return queryset
-        shifts = Prefetch("shifts", queryset=shifts_as_shown(Shift.objects.order_by("start", "pk")))
-        return queryset.prefetch_related(None).prefetch_related("required_skills", shifts)
+        # Their places as the viewer is told them (unreviewed proposals' holds count as open).
+        shifts = matching_selectors.shifts_as_told(
+            Shift.objects.order_by("start", "pk"), self.request.user
+        )
+        return queryset.prefetch_related(Prefetch("shifts", queryset=shifts))
 
 
 class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):

@@ -12,6 +12,7 @@ from lifecycle.models import LifecycleModel
 from lifecycle.selectors import managed_q
 from lifecycle.states import MATCHABLE_STATUSES, Status
 from matching.kinds import KINDS, find_kind
+from matching.kinds.volunteers import shifts_as_shown
 from matching.models import Match, MatchEvent, MatchState
 
 # A match its sides were told about: approved (by a coordinator or a policy, which offers it to
@@ -152,6 +153,25 @@ def with_proposals_unseen(queryset: QuerySet) -> QuerySet:
             output_field=CharField(),
         )
     )
+
+
+def status_told(record: LifecycleModel) -> str:
+    """The status of a record read through `as_shown`: the one the viewer is told (the stored
+    one for coordinators, or for a record read without it)."""
+    return getattr(record, "shown_status", None) or record.status
+
+
+def open_told(record, field: str = "quantity_open") -> int:
+    """What is open of a record (or a shift: `people_open`) read through `as_shown` /
+    `shifts_as_told`: unreviewed proposals' holds count as open."""
+    return getattr(record, field) + (getattr(record, "proposed_hold", 0) or 0)
+
+
+def shifts_as_told(shifts: QuerySet, user: User) -> QuerySet:
+    """Shifts as `as_shown` tells their places: as they are to coordinators."""
+    if user.is_authenticated and user.is_coordinator:
+        return shifts
+    return shifts_as_shown(shifts)
 
 
 def open_quantity_shown(record: LifecycleModel) -> int | None:

@@ -219,14 +219,14 @@ def my_donations(request: HttpRequest) -> HttpResponse:
         )
     rows = []
     for offer in offers.select_related("category").order_by("-created_at", "-id"):
-        status = getattr(offer, "shown_status", None) or offer.status
+        status = matching_selectors.status_told(offer)
         rows.append(
             {
                 "offer": offer,
                 "category": offer.category.name(get_language()),
                 "status": status,
                 "status_label": Status(status).label,
-                "open_quantity": offer.quantity_open + (getattr(offer, "proposed_hold", 0) or 0),
+                "open_quantity": matching_selectors.open_told(offer),
                 "closed": status in CLOSED_STATUSES,
                 "matches": matches_of.get(offer.pk, []),
             }

@@ -411,7 +411,7 @@ def _rows(kind: Kind, user) -> list[dict]:
     records = matching_selectors.as_shown(_mine(kind, user), user)
     rows = []
     for record in records.order_by("-created_at", "-id"):
-        status = getattr(record, "shown_status", None) or record.status
+        status = matching_selectors.status_told(record)
         rows.append(
             {
                 "record": record,

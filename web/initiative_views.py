@@ -50,7 +50,6 @@ from lifecycle import services as lifecycle_services
 from lifecycle.imports import RowsRejected
 from lifecycle.states import CLOSED_STATUSES, Status
 from matching import selectors as matching_selectors
-from matching.kinds.volunteers import shifts_as_shown
 from matching.models import Match, MatchState
 from volunteers import selectors as volunteer_selectors
 from volunteers import services as volunteer_services
@@ -137,7 +136,7 @@ def _when(value) -> str:
 
 
 def _status(record) -> tuple[str, str]:
-    status = getattr(record, "shown_status", None) or record.status
+    status = matching_selectors.status_told(record)
     return status, Status(status).label
 
 
@@ -153,7 +152,7 @@ def _goods_rows(user, organisation) -> list[dict]:
                 "category": need.category.name(get_language()),
                 "status": status,
                 "status_label": label,
-                "open_quantity": need.quantity_open + (getattr(need, "proposed_hold", 0) or 0),
+                "open_quantity": matching_selectors.open_told(need),
             }
         )
     return rows
@@ -167,8 +166,7 @@ def _volunteer_rows(user, organisation) -> list[dict]:
         )
     )
     shifts = Shift.objects.filter(need__in=[need.pk for need in needs]).order_by("start", "pk")
-    if not (user.is_authenticated and user.is_coordinator):
-        shifts = shifts_as_shown(shifts)
+    shifts = matching_selectors.shifts_as_told(shifts, user)
     by_need: dict[int, list[dict]] = {}
     for shift in shifts:
         by_need.setdefault(shift.need_id, []).append(
@@ -176,7 +174,7 @@ def _volunteer_rows(user, organisation) -> list[dict]:
                 "start": _when(shift.start),
                 "end": _when(shift.end),
                 "people": shift.people,
-                "open": shift.people_open + (getattr(shift, "proposed_hold", 0) or 0),
+                "open": matching_selectors.open_told(shift, "people_open"),
             }
         )
     rows = []
