@@ -255,6 +255,8 @@ urlpatterns = [
         safety.FlatChecksApi.as_view(),
         name="housing-offers-checks",
     ),
+    # --- rooms for initiatives (issue 14; api/rooms.py) ---
+    # --- events and courses (issue 14; api/events.py) ---
     # --- documentation ---
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

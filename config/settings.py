@@ -62,12 +62,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_htmx",
     "accounts",
     "geo",
     "lifecycle",
     "volunteers",
     "donations",
     "housing",
+    # The information hub (issue 14): rooms that initiatives can book, events and courses;
+    # below them, texts in many languages with an honest status and records kept current.
+    "rooms",
+    "events",
+    "editorial",
     "matching",
     "notifications",
     "workers",
@@ -99,6 +105,8 @@ MIDDLEWARE = [
     # A signed-in person's pages speak their preferred language (after authentication).
     "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: a page's part asked for by htmx gets that part back, not the whole page.
+    "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the history of needs and offers.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,6 +158,12 @@ LANGUAGES = [
     ("uk", "Українська"),
     ("ar", "العربية"),
 ]
+# The languages the information hub's content is written and translated in (editorial/):
+# adding Farsi, Russian or Turkish content is this setting plus translations.
+CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["de", "en", "uk", "ar"])
+# After how many days the keeper of a directory entry, event series or page is asked to
+# confirm it is still right; coordinators see what is overdue.
+EDITORIAL_CONFIRM_EVERY_DAYS = env.int("EDITORIAL_CONFIRM_EVERY_DAYS", default=180)
 TIME_ZONE = env("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,10 @@ places on a small map (web/static/web/coordination.js). Decisions go through
 `matching.workflow`, one match per transaction: one at a time, or the ticked ones together
 (`bulk`). A refusal renders the queue again with the error beside the field, the focus on it
 and what was typed and ticked kept; a decision returns to the same filters and page.
+
+With htmx (django-htmx's `request.htmx`), the filters and the pages swap only the queue, and
+a decision on one proposal swaps only its card: the decision's message in its place, or the
+card again with the error beside the reason. Without script, the same forms post and reload.
 """
 
 import json
@@ -20,6 +24,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -120,8 +125,8 @@ def _queue(request: HttpRequest, state: dict) -> dict:
     }
 
 
-def _dashboard(request, *, state=None, status=200) -> HttpResponse:
-    state = {
+def _state(state: dict | None) -> dict:
+    return {
         "errors": {},
         "reasons": {},
         "focus": "",
@@ -129,6 +134,28 @@ def _dashboard(request, *, state=None, status=200) -> HttpResponse:
         "bulk": {},
         **(state or {}),
     }
+
+
+def _page_settings() -> dict:
+    return {
+        "reason_max_length": REASON_MAX_LENGTH,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+def _partial(request: HttpRequest, template: str, context: dict, status: int) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    # The same address answers a whole page or a part: a cache must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _dashboard(request, *, state=None, status=200) -> HttpResponse:
+    state = _state(state)
+    if request.htmx:  # the filters or a page of the queue: the queue alone
+        context = {**_queue(request, state), "bulk": state["bulk"], **_page_settings()}
+        return _partial(request, "web/coordination/_queue.html", context, status)
     context = {
         **_queue(request, state),
         "failed_notifications": list(
@@ -138,11 +165,9 @@ def _dashboard(request, *, state=None, status=200) -> HttpResponse:
             notification_selectors.webhook_deliveries(status="failed")[:LIST_SIZE]
         ),
         "bulk": state["bulk"],
-        "reason_max_length": REASON_MAX_LENGTH,
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        **_page_settings(),
     }
-    return render(request, "web/coordination.html", context, status=status)
+    return _partial(request, "web/coordination.html", context, status)
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -157,19 +182,62 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _dashboard(request)
 
 
-def _refused(request: HttpRequest, pk: int, error: ApplicationError) -> HttpResponse:
-    """The queue again with why a review was refused beside the match, what was typed kept
-    and the focus on the reason: the workflow's messages for bad input (400); a match that
-    has moved on in the dashboard's words (409)."""
+def _here_query(request: HttpRequest) -> str:
+    return request.GET.urlencode()
+
+
+def _card(request: HttpRequest, match: Match, state: dict, status: int) -> HttpResponse:
+    """One proposal's card again (htmx), with the error beside its reason."""
+    listed = review.proposals().filter(pk=match.pk).first() or match
+    context = {
+        "item": _item(listed, _state(state)),
+        "here_query": _here_query(request),
+        **_page_settings(),
+    }
+    return _partial(request, "web/coordination/_proposal.html", context, status)
+
+
+def _decided(
+    request: HttpRequest, match: Match, message: str, *, status: int = 200
+) -> HttpResponse:
+    """The decision's message in the card's place (htmx), and the queue's new count; or why
+    nothing was decided, where the match had moved on (409)."""
+    form = QueueFilterForm(request.GET or None)
+    context = {
+        "match": match,
+        "message": message,
+        "proposal_count": review.proposals(**_filters(form)).count(),
+        "refused": status != 200,
+    }
+    return _partial(request, "web/coordination/_decided.html", context, status)
+
+
+def _refused(request: HttpRequest, match: Match, error: ApplicationError) -> HttpResponse:
+    """The queue (or, with htmx, the card) again with why a review was refused beside the
+    match, what was typed kept and the focus on the reason: the workflow's messages for bad
+    input (400); a match that has moved on in the dashboard's words (409)."""
+    pk = match.pk
     reason = request.POST.get("reason", "")
     if error.code == INVALID:
         found = [message for messages in error.errors.values() for message in messages]
         state = {"errors": {pk: found}, "reasons": {pk: reason}, "focus": f"reason-{pk}"}
-        return _dashboard(request, state=state, status=400)
-    state = {
-        "errors": {pk: [_("This match was not waiting for review any more; nothing changed.")]}
-    }
-    return _dashboard(request, state=state, status=409)
+        status = 400
+    else:
+        moved_on = _("This match was not waiting for review any more; nothing changed.")
+        if request.htmx:
+            return _decided(request, match, moved_on, status=409)
+        state = {"errors": {pk: [moved_on]}}
+        status = 409
+    if request.htmx:
+        return _card(request, match, state, status)
+    return _dashboard(request, state=state, status=status)
+
+
+def _decision(request: HttpRequest, match: Match, message: str) -> HttpResponse:
+    if request.htmx:
+        return _decided(request, match, message)
+    messages.success(request, message)
+    return _back(request)
 
 
 @login_required
@@ -180,11 +248,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.approve(match, actor=request.user, reason=request.POST.get("reason", ""))
     except ApplicationError as error:
-        return _refused(request, pk, error)
-    messages.success(
-        request, _("Match %(id)s approved: both sides are asked now.") % {"id": match.pk}
-    )
-    return _back(request)
+        return _refused(request, match, error)
+    message = _("Match %(id)s approved: both sides are asked now.") % {"id": match.pk}
+    return _decision(request, match, message)
 
 
 @login_required
@@ -195,9 +261,8 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.reject(match, actor=request.user, reason=request.POST.get("reason", ""))
     except ApplicationError as error:
-        return _refused(request, pk, error)
-    messages.success(request, _("Match %(id)s rejected.") % {"id": match.pk})
-    return _back(request)
+        return _refused(request, match, error)
+    return _decision(request, match, _("Match %(id)s rejected.") % {"id": match.pk})
 
 
 def _selected(request: HttpRequest) -> list[int]:

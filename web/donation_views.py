@@ -30,7 +30,7 @@ from geo.models import Precision
 from geo.services import address_for_pin
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle import services as lifecycle_services
-from lifecycle.states import CLOSED_STATUSES, Status
+from lifecycle.states import CLOSED_STATUSES
 from matching import selectors as matching_selectors
 from web.donation_forms import (
     ATTRIBUTE_LABELS,
@@ -39,7 +39,7 @@ from web.donation_forms import (
     window_rows,
     windows_from,
 )
-from web.summaries import state_label
+from web.summaries import state_label, status_label
 
 # Where a message goes on the page; anything else is shown above the form.
 FIELDS = (
@@ -220,13 +220,14 @@ def my_donations(request: HttpRequest) -> HttpResponse:
     rows = []
     for offer in offers.select_related("category").order_by("-created_at", "-id"):
         status = matching_selectors.status_told(offer)
+        open_quantity = matching_selectors.open_told(offer)
         rows.append(
             {
                 "offer": offer,
                 "category": offer.category.name(get_language()),
                 "status": status,
-                "status_label": Status(status).label,
-                "open_quantity": matching_selectors.open_told(offer),
+                "status_label": status_label(status, open_quantity),
+                "open_quantity": open_quantity,
                 "closed": status in CLOSED_STATUSES,
                 "matches": matches_of.get(offer.pk, []),
             }

@@ -48,7 +48,7 @@ from housing.models import HousingNeed
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle import services as lifecycle_services
 from lifecycle.imports import RowsRejected
-from lifecycle.states import CLOSED_STATUSES, Status
+from lifecycle.states import CLOSED_STATUSES
 from matching import selectors as matching_selectors
 from matching.models import Match, MatchState
 from volunteers import selectors as volunteer_selectors
@@ -57,7 +57,7 @@ from volunteers.models import Shift, VolunteerNeed
 from web import initiative_forms as forms
 from web.donation_forms import ATTRIBUTE_LABELS, attributes_from
 from web.donation_views import MAP_CENTRE, _category_groups
-from web.summaries import kind_label, offer_title, state_label
+from web.summaries import kind_label, match_quantity, offer_title, state_label, status_label
 from web.volunteer_forms import language_choices
 
 # Matches of our needs that the overview lists: never proposals (internal to coordinators).
@@ -137,7 +137,10 @@ def _when(value) -> str:
 
 def _status(record) -> tuple[str, str]:
     status = matching_selectors.status_told(record)
-    return status, Status(status).label
+    open_quantity = getattr(record, "quantity_open", None)
+    if open_quantity is not None:
+        open_quantity = matching_selectors.open_told(record)
+    return status, status_label(status, open_quantity)
 
 
 def _goods_rows(user, organisation) -> list[dict]:
@@ -219,7 +222,7 @@ def _match_rows(user, organisation) -> list[dict]:
                 "need_title": match.need.title,
                 "offer_title": offer_title(match),
                 "state_label": state_label(match.state),
-                "quantity": match.quantity if match.kind == Match.Kind.GOODS else None,
+                "quantity": match_quantity(match),
                 "shift": (
                     f"{_when(match.shift.start)} – {_when(match.shift.end)}"
                     if match.kind == Match.Kind.VOLUNTEERS

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from base.units import about_km_from_metres
+from lifecycle.states import Status
 from matching.models import Match, MatchState
 from matching.selectors import open_quantity_shown, public_distance_m
 
@@ -22,6 +23,27 @@ def _when(value) -> str:
 
 def _day(value) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def status_label(status: str, open_quantity: int | None = None) -> str:
+    """A need's or offer's status in words; "partly matched" with nothing left open would
+    read as a contradiction beside "0 of 6", so it says that matches hold all of it."""
+    if status == Status.PARTLY_MATCHED and open_quantity == 0:
+        return _("All of it is in matches")
+    return Status(status).label
+
+
+def match_quantity(match: Match) -> str | None:
+    """A goods match's quantity, and how many were handed over where that was fewer."""
+    if match.kind != Match.Kind.GOODS:
+        return None
+    handed_over = match.fulfilled_quantity
+    if handed_over is not None and handed_over != match.quantity:
+        return _("%(handed_over)s of %(matched)s handed over") % {
+            "handed_over": handed_over,
+            "matched": match.quantity,
+        }
+    return str(match.quantity)
 
 
 def kind_label(kind: str) -> str:

@@ -206,4 +206,7 @@ urlpatterns = [
         housing_views.withdraw_household,
         name="household-withdraw",
     ),
+    # area: rooms — rooms initiatives request and owners confirm (issue 14; web/room_views.py).
+    # area: events — events and courses, their calendar files and feeds (issue 14;
+    # web/event_views.py).
 ]

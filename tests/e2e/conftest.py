@@ -1,7 +1,13 @@
 """Real processes for end-to-end tests: Celery workers and beat against the real Redis and the
-test database, and an SMTP sink (aiosmtpd) that receives what Django's SMTP backend sends."""
+test database, and an SMTP sink (aiosmtpd) that receives what Django's SMTP backend sends.
+
+The browser tests take a screenshot of each step in their tmp_path; after each test they are
+kept in artifacts/screenshots/<module>/<test>/ (WILLKOMMEN_ARTIFACTS to put them elsewhere),
+the last run's only, for a person to look at what the test saw."""
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +21,21 @@ from django.db import connection
 from tests.smtp import SmtpSink, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("WILLKOMMEN_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def screenshots_kept(request, tmp_path):
+    """Every screenshot the test took, copied where they outlive pytest's temporary folders."""
+    yield
+    shots = sorted(tmp_path.rglob("*.png"))
+    module = Path(request.node.path).stem
+    target = ARTIFACTS / module / re.sub(r"[^\w.-]+", "-", request.node.name)
+    shutil.rmtree(target, ignore_errors=True)
+    for shot in shots:
+        destination = target / shot.relative_to(tmp_path)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shot, destination)
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def test_a_coordinator_bulk_approves_two_proposals_and_the_queue_fits_a_phone(
     # The queue on a phone: no sideways scroll, the map still drawn.
     page.set_viewport_size(PHONE)
     page.reload()
+    # A map is drawn when its card comes near the screen.
+    page.locator(f"[data-match='{third.pk}'] [data-coordination-map]").scroll_into_view_if_needed()
     page.locator(f"[data-match='{third.pk}'] [data-coordination-map][data-drawn='2']").wait_for()
     assert sideways_overflow(page) <= 0
     assert_accessible(page)
@@ -129,3 +131,65 @@ def test_a_coordinator_bulk_approves_two_proposals_and_the_queue_fits_a_phone(
     page.screenshot(path=str(tmp_path / "4-phone-map.png"), full_page=True)
     assert page.evaluate("window.__cspViolations") == []
     assert all("tile.openstreetmap.org" in url for url in page.outside)
+
+
+def test_a_coordinator_decides_one_proposal_in_place_without_losing_the_queue(
+    live_server, desk, broker, settings, tmp_path
+):
+    """htmx swaps one card: a reject without a reason shows the error beside it with the
+    focus on it and nothing changed; with a reason, the card gives way to the decision's
+    message and the count goes down; the filters swap the queue alone and put the address in
+    the history. The page is never reloaded (a mark set on the window survives)."""
+    settings.SECOND_FACTOR_REQUIRED = False
+    page = desk
+    first, second, elsewhere = proposal(0), proposal(1), proposal(2, district="Grünau")
+    user = coordinator("en")
+    page.goto(live_server.url + "/login/?next=/coordination/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/coordination/")
+    page.evaluate("window.__stayed = true")
+    assert page.locator("#proposal-count").inner_text() == "3"
+
+    card = page.locator(f"#match-{first.pk}")
+    card.locator("button.danger").click()
+    page.locator(f"#reason-{first.pk}-error").wait_for()
+    assert page.evaluate("document.activeElement.id") == f"reason-{first.pk}"
+    assert Match.objects.get(pk=first.pk).state == MatchState.PROPOSED
+    page.screenshot(path=str(tmp_path / "1-in-place-error.png"), full_page=True)
+    assert_accessible(page)
+
+    page.fill(f"#reason-{first.pk}", "Zu weit für eine Abholung")
+    card.locator("button.danger").click()
+    page.locator(f"#match-{first.pk}[data-decided]").wait_for()
+    assert f"Match {first.pk} rejected." in card.inner_text()
+    assert page.evaluate("document.activeElement.id") == f"match-{first.pk}"
+    assert page.locator("#proposal-count").inner_text() == "2"
+    assert Match.objects.get(pk=first.pk).state == MatchState.REJECTED
+
+    page.locator(f"#match-{second.pk} .approve-form button").click()
+    page.locator(f"#match-{second.pk}[data-decided]").wait_for()
+    assert Match.objects.get(pk=second.pk).state == MatchState.OFFERED
+    assert page.locator("#proposal-count").inner_text() == "1"
+
+    page.locator("details.filters summary").click()
+    page.fill("#id_district", "Grünau")
+    page.locator(".filter-form button[type=submit]").click()
+    page.wait_for_url("**/coordination/?*district=Gr*")
+    page.locator(f"#match-{elsewhere.pk} [data-coordination-map][data-drawn='2']").wait_for()
+    assert page.evaluate("document.activeElement.id") == "queue"
+    assert page.locator("[data-match]").count() == 1
+    assert page.evaluate("window.__stayed") is True
+    page.screenshot(path=str(tmp_path / "2-filtered.png"), full_page=True)
+    assert page.evaluate("window.__cspViolations") == []
+    assert_accessible(page)
+    # Nothing of these pages is kept in the browser's storage for the back button.
+    assert page.evaluate("window.localStorage.length") == 0
+
+    # The connection drops: the card stays as it was, and the person is told.
+    page.route("**/approve/**", lambda route: route.abort())
+    page.locator(f"#match-{elsewhere.pk} .approve-form button").click()
+    page.locator("#partial-problem").wait_for()
+    assert page.locator(f"#match-{elsewhere.pk}[data-decided]").count() == 0
+    assert Match.objects.get(pk=elsewhere.pk).state == MatchState.PROPOSED

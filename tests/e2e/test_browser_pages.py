@@ -26,19 +26,22 @@ def test_a_coordinator_approves_a_proposal_on_the_dashboard(live_server, page, b
     card = page.locator(f"[data-match='{scene.match.pk}']")
     assert card.count() == 1
 
-    # Rejecting without a reason is refused and changes nothing.
+    # Rejecting without a reason is refused beside the card (in place) and changes nothing.
     card.locator("form[action$='/reject/'] button").click()
-    page.wait_for_load_state()
-    assert "warum" in page.locator(f"[data-match='{scene.match.pk}'] .error").inner_text()
+    error = page.locator(f"[data-match='{scene.match.pk}'] .error")
+    error.wait_for()
+    assert "warum" in error.inner_text()
     scene.match.refresh_from_db()
     assert scene.match.state == MatchState.PROPOSED
 
     page.locator(f"[data-match='{scene.match.pk}'] form[action$='/approve/'] button").click()
-    page.wait_for_load_state()
+    decided = page.locator(f"[data-match='{scene.match.pk}'][data-decided]")
+    decided.wait_for()
+    assert decided.inner_text().startswith("Vorschlag")
     scene.match.refresh_from_db()
     assert scene.match.state == MatchState.OFFERED
+    page.reload()
     assert page.locator(f"[data-match='{scene.match.pk}']").count() == 0
-    assert page.locator(".messages").inner_text().startswith("Vorschlag")
 
 
 def test_the_inbox_shows_unread_items_and_marks_them_read(live_server, page, broker):

@@ -5,7 +5,8 @@ with the real Celery worker on the real Redis (issue 13's main flow).
 A donor registers and posts goods with a pin on the map; an initiative member registers
 asking to join an initiative that is already here, its admin approves her on the members'
 page, and she posts a goods need nearby that the donation fits; the worker matches; a
-coordinator signed in with the second factor approves the proposal in the queue; both sides
+coordinator signed in with the second factor approves the proposal in the queue (and two
+others elsewhere together, ticked for a bulk approval); both sides
 say yes on their match pages, and each sees the other's contact only after both did; the
 initiative confirms a handover of fewer items than matched and the rest of the need is open
 again. Once with the donor's pages in German at desktop width, once in Arabic (right to
@@ -28,6 +29,7 @@ from tests.e2e.test_front_door import totp_code
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.smtp import wait_until
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
+from tests.web.test_coordination_pages import proposal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -256,18 +258,33 @@ def test_donor_and_initiative_are_matched_approved_accept_and_hand_over_fewer_in
     member_side.goto("/initiative/")
     assert page.locator(f"[data-match='{match.pk}']").count() == 0
 
-    # The coordinator, second factor verified, approves it in the queue.
+    # Two other proposals elsewhere in the city wait in the queue too.
+    others = [proposal(n) for n in (1, 2)]
+
+    # The coordinator, second factor verified, approves it in the queue: in place (htmx).
     coordinator_side.sign_in(coordinator.username, "/coordination/", device=device)
     queue = coordinator_side.page
     queue.reload()  # without the sign-in's message
     queue.locator(f"[data-match='{match.pk}']").wait_for()
     coordinator_side.check("queue")
-    coordinator_side.submit(f"[data-match='{match.pk}'] form.approve-form")
-    queue.wait_for_url("**/coordination/**")
+    queue.locator(f"[data-match='{match.pk}'] form.approve-form button").click()
+    queue.locator(f"[data-match='{match.pk}'][data-decided]").wait_for()
     match.refresh_from_db()
     assert match.state == MatchState.OFFERED
-    assert queue.locator(f"[data-match='{match.pk}']").count() == 0
     coordinator_side.check("queue-approved")
+
+    # ... and the two others together.
+    for other in others:
+        queue.check(f"#pick-{other.pk}")
+    queue.locator("#bulk-actions button[value=approve]").click()
+    queue.locator(".messages").wait_for()
+    wait_until(
+        lambda: all(Match.objects.get(pk=other.pk).state == MatchState.OFFERED for other in others),
+        WORKER_BOUND,
+        "both ticked proposals to be offered",
+    )
+    assert queue.locator("[data-match]").count() == 0
+    coordinator_side.check("queue-bulk-approved")
 
     # The donor finds the match in the inbox and in "My donations", opens it from there
     # and says yes: no contact yet either way.

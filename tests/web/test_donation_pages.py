@@ -186,6 +186,15 @@ def test_my_donations_hide_a_proposal_under_review(client):
     assert (row["status"], row["open_quantity"]) == (Status.OPEN, 12)
 
 
+def test_an_offer_that_matches_hold_all_of_says_so_rather_than_partly_matched(client):
+    scene = make_scene(quantity=12, donor_language="en")
+    offer_it(scene)
+    client.force_login(scene.donor)
+    [row] = client.get("/donations/").context["rows"]
+    assert (row["status"], row["open_quantity"]) == (Status.PARTLY_MATCHED, 0)
+    assert row["status_label"] == "All of it is in matches"
+
+
 def test_my_donations_link_an_approved_match_but_never_a_proposal(client):
     """A donor answers a match from "My donations" (issue 13): its page is linked once
     approved; a proposal under review stays unlinked (internal to coordinators)."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from donations.models import GoodsNeed
 from lifecycle.states import Status
+from matching import workflow
 from matching.models import MatchState
 from tests.factories import GoodsNeedFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.matching.batching import created, run_for
@@ -400,6 +401,21 @@ def test_proposals_never_appear_and_offered_matches_link_to_the_match_page(db):
     html = client.get("/initiative/").content.decode()
     assert f'data-match="{scene.match.pk}"' in html
     assert f'href="/matches/{scene.match.pk}/"' in html
+
+
+def test_a_match_handed_over_in_part_shows_how_many_of_how_many(db):
+    scene = make_scene(quantity=12)
+    scene.member.preferred_language = "en"
+    scene.member.save()
+    offer_it(scene)
+    for user in (scene.member, scene.donor):
+        workflow.respond(scene.match, user=user, answer="yes")
+    workflow.fulfil(scene.match, user=scene.member, quantity=5)
+    client = signed_in(scene.member)
+    [row] = client.get("/initiative/").context["matches"]
+    assert row["quantity"] == "5 of 12 handed over"
+    html = client.get("/initiative/").content.decode()
+    assert 'data-open="7"' in html
 
 
 def test_volunteer_and_household_matches_show_once_offered_never_as_proposals(db):

@@ -1,6 +1,8 @@
 """Inbox, match page, coordinators' dashboard, sign-in and languages: who may see what, and
 bad input that changes nothing."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -61,6 +63,32 @@ def test_the_language_switcher_is_on_every_page_and_saves_a_signed_in_choice(sce
     assert client.post("/i18n/setlang/", {"language": "xx", "next": "/"}).status_code == 302
     scene.donor.refresh_from_db()
     assert scene.donor.preferred_language == "de"
+
+
+def language_next(html: str) -> str:
+    return re.search(r'<input type="hidden" name="next" value="([^"]*)">', html).group(1)
+
+
+def test_the_language_switcher_returns_to_the_page_a_refused_post_came_from(scene):
+    """A refused POST shows its errors at an address that may take POST only: the switcher
+    goes back to the page the form was sent from, never to an outside address."""
+    offer_it(scene)
+    client = signed_in(scene.member)
+    here = f"/matches/{scene.match.pk}/"
+    refused = client.post(
+        f"/matches/{scene.match.pk}/respond/",
+        {"answer": "maybe"},
+        HTTP_REFERER=f"http://testserver{here}?tab=1",
+    )
+    assert refused.status_code == 400
+    assert language_next(refused.content.decode()) == f"{here}?tab=1"
+    outside = client.post(
+        f"/matches/{scene.match.pk}/respond/",
+        {"answer": "maybe"},
+        HTTP_REFERER="https://evil.example/phish",
+    )
+    assert language_next(outside.content.decode()) == "/"
+    assert language_next(client.get(f"{here}?a=1").content.decode()) == f"{here}?a=1"
 
 
 def test_the_api_keeps_answering_in_the_requested_language(scene):

@@ -4,7 +4,9 @@
      points come from the card's data-points attribute ([{side, lat, lon, label}]); they are
      vector layers, so they show whether or not any tile loads (data-tile-url);
    - after a refused decision the server marks the field with the error `autofocus`; where
-     a browser did not focus it, the first field with aria-invalid gets the focus. */
+     a browser did not focus it, the first field with aria-invalid gets the focus;
+   - the same for a part that htmx swapped in (the queue after a filter, one card after a
+     decision). */
 (function () {
   "use strict";
 
@@ -56,16 +58,15 @@
     }
   }
 
-  function start() {
-    focusFirstError();
+  function drawMaps(root) {
     if (typeof L === "undefined") {
       return; // Leaflet did not load: the queue works without the maps.
     }
     // Only a card with places shows its map box (hidden until then, see coordination.css).
     var maps = Array.prototype.filter.call(
-      document.querySelectorAll("[data-coordination-map]"),
+      root.querySelectorAll("[data-coordination-map]"),
       function (element) {
-        if (!placesOf(element).length) {
+        if (element.dataset.drawn || !placesOf(element).length) {
           return false;
         }
         element.classList.add("map-ready");
@@ -85,6 +86,44 @@
     } else {
       maps.forEach(smallMap);
     }
+  }
+
+  /* A part swapped in by htmx (web/templates/web/_htmx.html): its maps are drawn, and the
+     focus goes where a keyboard or screen reader user expects it: to the field with an
+     error, to the decision's message, or, after the filters or a page, to the queue's
+     heading, which says how many proposals there are now. */
+  function swappedIn(event) {
+    var part = event.target;
+    if (!part || part === document.body) {
+      return;
+    }
+    drawMaps(part);
+    var wanted = part.querySelector("[autofocus], [aria-invalid=true]") ||
+      (part.hasAttribute("autofocus") ? part : null);
+    if (!wanted && part.id === "queue-area") {
+      wanted = document.getElementById("queue");
+    }
+    if (wanted && document.activeElement !== wanted) {
+      wanted.focus();
+    }
+  }
+
+  /* A part that could not be fetched (no connection, a server error) leaves the page as it
+     was; the person is told, and the message goes with the next try. */
+  function problem(shown) {
+    var box = document.getElementById("partial-problem");
+    if (box) {
+      box.hidden = !shown;
+    }
+  }
+
+  function start() {
+    focusFirstError();
+    drawMaps(document);
+    document.body.addEventListener("htmx:load", swappedIn);
+    document.body.addEventListener("htmx:beforeRequest", function () { problem(false); });
+    document.body.addEventListener("htmx:responseError", function () { problem(true); });
+    document.body.addEventListener("htmx:sendError", function () { problem(true); });
   }
 
   if (document.readyState === "loading") {
