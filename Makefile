@@ -13,10 +13,13 @@ run:
 	$(PY) manage.py load_demo
 	scripts/run.sh
 
+# The tests without processes on both cores (each xdist worker has its own test database and
+# Redis database), then the e2e tests one after another: they start workers, browsers, servers.
 test:
 	scripts/bootstrap.sh test
 	$(MAKE) lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not e2e"
+	$(PY) -m pytest -m e2e
 
 bench:
 	scripts/bootstrap.sh test

@@ -370,6 +370,16 @@ class MatchFulfilApi(MatchStepApi):
         return self.respond(match)
 
 
+class MatchPickedUpApi(MatchStepApi):
+    """The donor of an accepted goods match says the goods were picked up; the need's side is
+    asked how many it received (the match stays accepted until it confirms)."""
+
+    @extend_schema(request=None, responses={200: MatchSerializer})
+    def post(self, request, *args, **kwargs):
+        match = workflow.confirm_pickup(self.get_match(), user=request.user)
+        return self.respond(match)
+
+
 class MatchNotHappenedApi(MatchStepApi):
     """The need's side says the handover did not happen; the match is cancelled."""
 

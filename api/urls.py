@@ -6,11 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import (
     accounts,
+    content,
     diagnostics,
+    directory,
+    events,
     goods,
     housing,
     matches,
     notifications,
+    rooms,
     safety,
     volunteers,
 )
@@ -170,6 +174,7 @@ urlpatterns = [
     path("matches/<int:pk>/accept/", matches.MatchAcceptApi.as_view(), name="match-accept"),
     path("matches/<int:pk>/decline/", matches.MatchDeclineApi.as_view(), name="match-decline"),
     path("matches/<int:pk>/fulfil/", matches.MatchFulfilApi.as_view(), name="match-fulfil"),
+    path("matches/<int:pk>/picked-up/", matches.MatchPickedUpApi.as_view(), name="match-picked-up"),
     path(
         "matches/<int:pk>/not-happened/",
         matches.MatchNotHappenedApi.as_view(),
@@ -256,7 +261,160 @@ urlpatterns = [
         name="housing-offers-checks",
     ),
     # --- rooms for initiatives (issue 14; api/rooms.py) ---
+    path("rooms/", rooms.RoomListCreateApi.as_view(), name="rooms"),
+    path("rooms/map/", rooms.RoomMapApi.as_view(), name="rooms-map"),
+    path("rooms/<int:pk>/", rooms.RoomDetailApi.as_view(), name="rooms-detail"),
+    path("room-requests/", rooms.RoomRequestListCreateApi.as_view(), name="room-requests"),
+    path(
+        "room-requests/to-decide/",
+        rooms.RoomRequestToDecideApi.as_view(),
+        name="room-requests-to-decide",
+    ),
+    path(
+        "room-requests/<int:pk>/suitable-rooms/",
+        rooms.RoomRequestSuitableRoomsApi.as_view(),
+        name="room-requests-suitable-rooms",
+    ),
+    path(
+        "room-requests/<int:pk>/confirm/",
+        rooms.RoomRequestConfirmApi.as_view(),
+        name="room-requests-confirm",
+    ),
+    path(
+        "room-requests/<int:pk>/decline/",
+        rooms.RoomRequestDeclineApi.as_view(),
+        name="room-requests-decline",
+    ),
+    path(
+        "room-requests/<int:pk>/withdraw/",
+        rooms.RoomRequestWithdrawApi.as_view(),
+        name="room-requests-withdraw",
+    ),
+    path("bookings/<int:pk>/cancel/", rooms.BookingCancelApi.as_view(), name="bookings-cancel"),
     # --- events and courses (issue 14; api/events.py) ---
+    path("events/", events.OccurrenceListApi.as_view(), name="events"),
+    path("events/feed.ics", events.FeedApi.as_view(), name="events-feed"),
+    path("events/map/", events.MapApi.as_view(), name="events-map"),
+    path("event-categories/", events.CategoryListApi.as_view(), name="event-categories"),
+    path("event-series/", events.SeriesCreateApi.as_view(), name="event-series"),
+    path("event-series/<int:pk>/", events.SeriesDetailApi.as_view(), name="event-series-detail"),
+    path("event-series/<int:pk>/ics/", events.SeriesCalendarApi.as_view(), name="event-series-ics"),
+    path(
+        "event-series/<int:pk>/cancel-date/",
+        events.SeriesCancelDateApi.as_view(),
+        name="event-series-cancel-date",
+    ),
+    path(
+        "event-series/<int:pk>/add-date/",
+        events.SeriesAddDateApi.as_view(),
+        name="event-series-add-date",
+    ),
+    path(
+        "event-series/<int:pk>/confirm/",
+        events.SeriesConfirmApi.as_view(),
+        name="event-series-confirm",
+    ),
+    # --- information pages and handouts (issue 14; api/content.py) ---
+    path("content/pages/", content.PageListApi.as_view(), name="content-pages"),
+    path("content/pages/<int:pk>/", content.PageDetailApi.as_view(), name="content-page-detail"),
+    path(
+        "content/pages/<int:pk>/translations/<str:language>/",
+        content.PageTranslationApi.as_view(),
+        name="content-page-translation",
+    ),
+    path(
+        "content/pages/<int:pk>/submit/",
+        content.PageSubmitApi.as_view(),
+        name="content-page-submit",
+    ),
+    path(
+        "content/pages/<int:pk>/approve/",
+        content.PageApproveApi.as_view(),
+        name="content-page-approve",
+    ),
+    path(
+        "content/pages/<int:pk>/publish/",
+        content.PagePublishApi.as_view(),
+        name="content-page-publish",
+    ),
+    path("content/handouts/", content.HandoutListApi.as_view(), name="content-handouts"),
+    path(
+        "content/handouts/<int:pk>/",
+        content.HandoutDetailApi.as_view(),
+        name="content-handout-detail",
+    ),
+    path(
+        "content/handouts/<int:pk>/translations/<str:language>/",
+        content.HandoutTranslationApi.as_view(),
+        name="content-handout-translation",
+    ),
+    path(
+        "content/handouts/<int:pk>/publish/",
+        content.HandoutPublishApi.as_view(),
+        name="content-handout-publish",
+    ),
+    path(
+        "content/handouts/<int:pk>/pdf/",
+        content.HandoutPdfApi.as_view(),
+        name="content-handout-pdf",
+    ),
+    path(
+        "content/translation-status/",
+        content.TranslationStatusApi.as_view(),
+        name="content-translation-status",
+    ),
+    # --- directory of services and providers (issue 14; api/directory.py) ---
+    path("directory/topics/", directory.TopicListApi.as_view(), name="directory-topics"),
+    path(
+        "directory/languages/",
+        directory.SpokenLanguageListApi.as_view(),
+        name="directory-languages",
+    ),
+    path(
+        "directory/services/",
+        directory.ServiceListCreateApi.as_view(),
+        name="directory-services",
+    ),
+    path(
+        "directory/services/map/",
+        directory.ServiceMapApi.as_view(),
+        name="directory-services-map",
+    ),
+    path(
+        "directory/services/<int:pk>/",
+        directory.ServiceDetailApi.as_view(),
+        name="directory-services-detail",
+    ),
+    path(
+        "directory/services/<int:pk>/publish/",
+        directory.ServicePublishApi.as_view(),
+        name="directory-services-publish",
+    ),
+    path(
+        "directory/services/<int:pk>/approve/",
+        directory.ServiceApproveApi.as_view(),
+        name="directory-services-approve",
+    ),
+    path(
+        "directory/providers/",
+        directory.ProviderListCreateApi.as_view(),
+        name="directory-providers",
+    ),
+    path(
+        "directory/providers/<int:pk>/",
+        directory.ProviderDetailApi.as_view(),
+        name="directory-providers-detail",
+    ),
+    path(
+        "directory/providers/<int:pk>/publish/",
+        directory.ProviderPublishApi.as_view(),
+        name="directory-providers-publish",
+    ),
+    path(
+        "directory/providers/<int:pk>/approve/",
+        directory.ProviderApproveApi.as_view(),
+        name="directory-providers-approve",
+    ),
     # --- documentation ---
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "rooms",
     "events",
     "editorial",
+    "directory",
+    "content",
     "matching",
     "notifications",
     "workers",
@@ -561,6 +563,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": PRIVACY_TASK_INTERVAL_SECONDS,
         "options": {"expires": PRIVACY_TASK_INTERVAL_SECONDS / 2},
+    },
+    "import-external-calendars": {
+        "task": "events.tasks.import_external_calendars",
+        "schedule": crontab(minute=20),  # hourly
+        "options": {"expires": 30 * 60},
+    },
+    "ask-keepers-to-confirm": {
+        "task": "workers.tasks.ask_keepers_to_confirm",
+        "schedule": crontab(minute=30, hour=NOTIFICATION_DIGEST_HOUR),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

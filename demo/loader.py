@@ -6,7 +6,8 @@ overwrites what a person changed since. Records go through the same services as 
 are geocoded by the gazetteer and queued for matching once the transaction commits.
 
 This module is the entry point and holds the people, initiatives and goods; the volunteers are
-in demo/volunteers.py, the flats and households in demo/housing.py.
+in demo/volunteers.py, the flats and households in demo/housing.py, and the information hub in
+demo/rooms.py, demo/events.py, demo/directory.py and demo/content.py.
 
 The names, organisations and addresses are invented; any likeness to real ones is chance.
 """
@@ -38,7 +39,11 @@ from demo.base import (
     DemoReport,
     DemoUser,
 )
+from demo.content import load_content
+from demo.directory import load_directory
+from demo.events import load_events
 from demo.housing import LANDLORDS, load_housing
+from demo.rooms import CITY, CITY_EMAIL, load_rooms
 from demo.volunteers import VOLUNTEERS, load_volunteers
 from demo.workflow import walk_demo_matches
 from donations.models import Category, Condition, DonationOffer, GoodsNeed
@@ -194,6 +199,10 @@ ORGANISATIONS = (
         "vermietung@parkblick-leipzig.example.org",
         (("bianca.kern", True),),
         kind=OrganisationKind.HOUSING_COMPANY,
+    ),
+    # The city's welcome centre offers rooms (demo/rooms.py); its coordinator keeps them.
+    DemoOrganisation(
+        CITY, CITY_EMAIL, ((COORDINATOR_USERNAME, True),), kind=OrganisationKind.WELCOME_CENTRE
     ),
 )
 
@@ -718,6 +727,11 @@ def _load(report: DemoReport, today: date, grant_coordinator_permissions: bool) 
         _offer(offer, users[offer.username], categories, report)
     load_volunteers(users, organisations, today, report, users[COORDINATOR_USERNAME])
     load_housing(users, organisations, today, report, users[COORDINATOR_USERNAME])
+    # The information hub (issue 14): rooms, events and courses, the directory of services.
+    load_rooms(report)
+    load_events(report, today)
+    load_directory(report)
+    load_content(report)
     for spec in USERS:
         user = users[spec.username]
         token, _created = Token.objects.get_or_create(user=user)

@@ -74,6 +74,8 @@ class Kept(models.Model):
     last_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the keeper was last asked to confirm, so that they are asked once per period.
+    confirm_asked_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -7,13 +7,14 @@ in that language's configuration (PostgreSQL full-text search)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from editorial.languages import content_languages, search_config
-from editorial.models import Text, Translation, TranslationStatus
+from editorial.models import Kept, Text, Translation, TranslationStatus
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,53 @@ def overdue(queryset: QuerySet, *, today: date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     limit = today - timedelta(days=settings.EDITORIAL_CONFIRM_EVERY_DAYS)
     return queryset.filter(last_confirmed_on__lte=limit).order_by("last_confirmed_on", "pk")
+
+
+def kept_models() -> list[type[Kept]]:
+    """Every model whose records have a keeper and a last-confirmed date (directory entries,
+    event series, pages …), found by their base class so that this app imports none of them."""
+    return [model for model in apps.get_models() if issubclass(model, Kept)]
+
+
+def kept_model(label: str) -> type[Kept] | None:
+    """A kept model by its label ("events.eventseries"), or None for any other."""
+    return next((model for model in kept_models() if model._meta.label_lower == label), None)
+
+
+def keepers_to_ask(*, today: date | None = None) -> dict[int, list[Kept]]:
+    """Overdue records by their owner organisation, leaving out those whose keeper was asked
+    within the same period: one question per period, not one a day."""
+    today = today or timezone.localdate()
+    asked_before = today - timedelta(days=settings.EDITORIAL_CONFIRM_EVERY_DAYS)
+    by_owner: dict[int, list[Kept]] = {}
+    for model in kept_models():
+        due = overdue(model.objects.filter(owner__isnull=False), today=today).filter(
+            Q(confirm_asked_on__isnull=True) | Q(confirm_asked_on__lte=asked_before)
+        )
+        for record in due:
+            by_owner.setdefault(record.owner_id, []).append(record)
+    return by_owner
+
+
+def kept_by(organisation_ids, *, today: date | None = None) -> list[Kept]:
+    """The records the organisations keep, the longest unconfirmed first."""
+    rows: list[Kept] = []
+    for model in kept_models():
+        rows.extend(model.objects.filter(owner_id__in=list(organisation_ids)))
+    return sorted(
+        rows, key=lambda record: (record.last_confirmed_on, record._meta.label, record.pk)
+    )
+
+
+def title_of(record: Kept, language: str) -> str:
+    """A kept record's title in `language` (its text's `title` or `name`), else its name."""
+    text = getattr(record, "text", None)
+    if isinstance(text, Text):
+        shown = reading(text, language)
+        return shown["title"] or shown["name"] or str(record)
+    return str(record)
+
+
+def is_overdue(record: Kept, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return record.last_confirmed_on <= today - timedelta(days=settings.EDITORIAL_CONFIRM_EVERY_DAYS)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.errors import INVALID, ApplicationError
+from base.text import clean_text, text_problems
 from editorial.languages import content_languages, is_content_language, search_config
 from editorial.models import Kept, Text, Translation
 
@@ -25,6 +26,13 @@ def _clean_fields(fields: Mapping[str, object], required: tuple[str, ...]) -> di
     cleaned: dict[str, str] = {}
     for name, value in fields.items():
         text = "" if value is None else str(value).strip()
+        # The one rule for typed text (base.text): no null bytes, direction overrides or
+        # control characters; line breaks written one way.
+        problems = text_problems(text)
+        if problems:
+            errors[name] = problems
+            continue
+        text = clean_text(text, multiline=True)
         if len(text) > FIELD_MAX_LENGTH:
             errors[name] = [_("Please keep this under %(n)s characters.") % {"n": FIELD_MAX_LENGTH}]
         cleaned[name] = text
@@ -141,5 +149,6 @@ def confirm_current(record: Kept, *, actor, on=None) -> Kept:
     """The record's keeper says it is still right (today, unless `on` is given)."""
     record.last_confirmed_on = on or timezone.localdate()
     record.last_confirmed_by = actor
-    record.save(update_fields=["last_confirmed_on", "last_confirmed_by"])
+    record.confirm_asked_on = None
+    record.save(update_fields=["last_confirmed_on", "last_confirmed_by", "confirm_asked_on"])
     return record

@@ -97,6 +97,8 @@ class Match(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     # When the need's side was asked whether the handover happened.
     handover_asked_at = models.DateTimeField(null=True, blank=True)
+    # When the donor said the goods were picked up (the initiative still confirms how many).
+    pickup_confirmed_at = models.DateTimeField(null=True, blank=True)
     fulfilled_quantity = models.PositiveIntegerField(null=True, blank=True)
     # A coordinator who made the match by hand; empty for the engine's.
     created_by = models.ForeignKey(

@@ -272,6 +272,37 @@ def fulfil(match: Match, *, user, quantity: int) -> Match:
     return match
 
 
+def confirm_pickup(match: Match, *, user) -> Match:
+    """The donor says the goods were picked up. The match stays accepted: the initiative,
+    which received them, confirms how many, and is asked to now (once: the reminder's
+    question is the same notification). Saying it twice changes nothing."""
+    with transaction.atomic():
+        match = _lock(match)
+        if OFFER not in sides_of(match, user):
+            raise ApplicationError(_("You are not a side of this match."), code=NOT_ALLOWED)
+        # Goods are picked up in a quantity; a shift or a flat has no pickup.
+        if not KINDS[match.kind].divisible or match.state != MatchState.ACCEPTED:
+            raise _wrong_state(match)
+        if match.pickup_confirmed_at is not None:
+            return match
+        now = timezone.now()
+        match.pickup_confirmed_at = now
+        fields = ["pickup_confirmed_at", "updated_at"]
+        if match.handover_asked_at is None:
+            match.handover_asked_at = now
+            fields.append("handover_asked_at")
+        match.save(update_fields=fields)
+        MatchEvent.objects.create(
+            match=match,
+            from_state=match.state,
+            to_state=match.state,
+            actor=user,
+            reason="picked up, says the donor",
+        )
+        notices.handover_question(match)
+    return match
+
+
 def handover_not_happened(match: Match, *, user, reason: str = "") -> Match:
     """The need's side says the handover did not happen: the match ends, both sides are
     told, and what it held is matched again."""

@@ -16,6 +16,7 @@ from matching.models import Match, MatchMessage
 from matching.selectors import REVEALING_STATES, public_distance_m, shown_to_sides
 from notifications.models import Notification
 from privacy.models import DataAccess
+from rooms.models import RoomRequest
 from safety.selectors import export_for as safety_export_for
 
 
@@ -141,6 +142,11 @@ def export_personal_data(user: User) -> dict:
         "matches": matches,
         "notifications": notifications,
         "messages_sent": messages,
+        # Rooms the person asked for on behalf of an initiative (who decided stays out).
+        "room_requests": [
+            _row(r, exclude=("requested_by_id", "decided_by_id"))
+            for r in RoomRequest.objects.filter(requested_by=user).order_by("created_at", "pk")
+        ],
         "seen_by": seen_by(user),
         # Checks about the person (what, when, the note; not which coordinator), the reports
         # they filed and their suspensions; never reports about them (they would say who).

@@ -32,6 +32,7 @@ from matching.models import MatchMessage
 from notifications.models import Notification
 from privacy.models import DataAccess
 from privacy.selectors import matches_of_records, owned_records_of
+from rooms.models import RoomRequest
 from safety import services as safety_services
 
 SCRUBBED = "—"
@@ -72,6 +73,7 @@ def erase_account(user: User) -> None:
     Notification.objects.filter(recipient=user).delete()
     _scrub_notifications_to_others(user, match_ids, identity, personal)
     _scrub_messages(user)
+    _scrub_room_requests(user, personal)
     # What they wrote in reports goes; reports and suspensions about them keep the facts.
     safety_services.scrub_for_erasure(
         user, scrub=lambda text: _replace_in(text, personal), removed=SCRUBBED
@@ -170,6 +172,15 @@ def _scrub_messages(user: User) -> None:
     for notification in carried:
         context = {**notification.context, "body": SCRUBBED}
         Notification.objects.filter(pk=notification.pk).update(context=context)
+
+
+def _scrub_room_requests(user: User, personal: list[str]) -> None:
+    """A room request is the initiative's (its booking stands); what the person wrote in its
+    note goes wherever it names them."""
+    for request in RoomRequest.objects.filter(requested_by=user).exclude(note=""):
+        RoomRequest.objects.filter(pk=request.pk).update(
+            note=_replace_in(request.note, personal) if personal else request.note
+        )
 
 
 def _scrub_admin_log(user: User, owned: dict, identity: list[str], replacement: str) -> None:

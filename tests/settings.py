@@ -15,6 +15,12 @@ from config.settings import *  # noqa: E402, F403
 from config.settings import env  # noqa: E402
 
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker counts down from that database (gw0 keeps it, gw1 the one
+# below), so that one worker's flush or counters never reach another's.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and _XDIST_WORKER[2:].isdigit():
+    _base, _, _number = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{int(_number) - int(_XDIST_WORKER[2:])}"
 CELERY_BROKER_URL = REDIS_URL
 # Throttles and lockouts count in the test Redis database, like production's in its own.
 CACHES = {

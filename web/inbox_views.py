@@ -78,6 +78,13 @@ def _match_page(request, match, sides, *, errors=None, values=None, status=200) 
         "can_answer": match.state == MatchState.OFFERED and bool(unanswered),
         "answered": match.state == MatchState.OFFERED and not unanswered and bool(sides),
         "can_confirm": match.state == MatchState.ACCEPTED and "need" in sides,
+        # The donor says the goods were picked up; the initiative confirms how many.
+        "can_confirm_pickup": (
+            match.state == MatchState.ACCEPTED
+            and match.kind == Match.Kind.GOODS
+            and "offer" in sides
+            and match.pickup_confirmed_at is None
+        ),
         "can_write": match.state in (MatchState.OFFERED, MatchState.ACCEPTED) and bool(sides),
         # area: coordination-tools — coordinators cancel a live match here, with a reason
         # (web/coordination_tools.py).
@@ -148,6 +155,21 @@ def match_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     messages.success(request, _("The handover is confirmed. Thank you!"))
+    return redirect("match", pk=match.pk)
+
+
+@login_required
+@require_POST
+def match_pickup(request: HttpRequest, pk: int) -> HttpResponse:
+    match, sides = _match_for(request, pk)
+    try:
+        workflow.confirm_pickup(match, user=request.user)
+    except ApplicationError as error:
+        match.refresh_from_db()
+        return _match_page(request, match, sides, errors=_form_errors(error), status=400)
+    messages.success(
+        request, _("Thank you! The initiative is asked to confirm how many it received.")
+    )
     return redirect("match", pk=match.pk)
 
 

@@ -221,6 +221,10 @@ def inbox_item(row, subject: str) -> dict:
         about.append(_("Report %(id)s") % {"id": context.get("report_id", "")})
         link = _url("coordination", f"#report-{context.get('report_id', '')}")
         label = _("Open the coordination page")
+    elif row.template == "keep_confirm":
+        about.append(context.get("organisation") or "")
+        link = _url("kept")
+        label = _("Check what you keep")
     elif row.template == "geocoding_failed":
         about.append(context.get("title") or "")
         link = _url(_OWN_PAGES_BY_ROLE.get(row.recipient.role))

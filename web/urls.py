@@ -5,16 +5,21 @@ from django.urls import path
 
 from web import (
     account_views,
+    content_views,
     coordination_pages,
     coordination_tools,
     coordination_views,
+    directory_views,
     donation_views,
+    event_views,
     housing_views,
     inbox_views,
     initiative_views,
+    kept_views,
     link_views,
     otp_views,
     report_views,
+    room_views,
     views,
     volunteer_views,
 )
@@ -63,6 +68,7 @@ urlpatterns = [
     path("matches/<int:pk>/", inbox_views.match_detail, name="match"),
     path("matches/<int:pk>/respond/", inbox_views.match_respond, name="match-respond"),
     path("matches/<int:pk>/handover/", inbox_views.match_fulfil, name="match-fulfil"),
+    path("matches/<int:pk>/picked-up/", inbox_views.match_pickup, name="match-pickup"),
     path("matches/<int:pk>/messages/", inbox_views.match_message, name="match-message"),
     path("coordination/", coordination_views.dashboard, name="coordination"),
     path(
@@ -206,7 +212,126 @@ urlpatterns = [
         housing_views.withdraw_household,
         name="household-withdraw",
     ),
+    # area: kept — what organisations keep on the hub, confirmed as still right (web/kept_views.py).
+    path("kept/", kept_views.kept, name="kept"),
+    path("kept/<str:label>/<int:pk>/confirm/", kept_views.confirm, name="kept-confirm"),
     # area: rooms — rooms initiatives request and owners confirm (issue 14; web/room_views.py).
+    path("rooms/", room_views.room_list, name="rooms"),
+    path("rooms/new/", room_views.new_room, name="room-new"),
+    path("rooms/<int:pk>/edit/", room_views.edit_room, name="room-edit"),
+    path("rooms/requests/", room_views.our_requests, name="room-requests"),
+    path("rooms/requests/new/", room_views.new_request, name="room-request-new"),
+    path(
+        "rooms/requests/<int:pk>/withdraw/",
+        room_views.withdraw_request,
+        name="room-request-withdraw",
+    ),
+    path("rooms/decide/", room_views.decide, name="rooms-decide"),
+    path(
+        "rooms/requests/<int:pk>/confirm/", room_views.confirm_request, name="room-request-confirm"
+    ),
+    path(
+        "rooms/requests/<int:pk>/decline/", room_views.decline_request, name="room-request-decline"
+    ),
+    path("rooms/bookings/<int:pk>/cancel/", room_views.cancel_booking, name="room-booking-cancel"),
+    path("rooms/bookings/<int:pk>.ics", room_views.booking_ics, name="room-booking-ics"),
     # area: events — events and courses, their calendar files and feeds (issue 14;
     # web/event_views.py).
+    path("events/", event_views.event_list, name="events"),
+    path("events/new/", event_views.event_new, name="event-new"),
+    path("events/<int:pk>/", event_views.event_detail, name="event-detail"),
+    path("events/<int:pk>/calendar.ics", event_views.event_calendar, name="event-calendar"),
+    # area: content — information pages, handouts, editors' translation status (issue 14;
+    # web/content_views.py).
+    path("info/", content_views.topics, name="info"),
+    path("info/<path:path>/", content_views.page, name="info-page"),
+    path("handouts/", content_views.handouts, name="handouts"),
+    path(
+        "handouts/<slug:slug>/<str:language>.pdf",
+        content_views.handout_pdf,
+        name="handout-pdf",
+    ),
+    path("coordination/content/", content_views.status, name="content-status"),
+    path("coordination/content/pages/new/", content_views.page_new, name="content-page-new"),
+    path(
+        "coordination/content/pages/<int:pk>/",
+        content_views.page_edit,
+        name="content-page-edit",
+    ),
+    path(
+        "coordination/content/pages/<int:pk>/translate/<str:language>/",
+        content_views.page_translate,
+        name="content-page-translate",
+    ),
+    path(
+        "coordination/content/pages/<int:pk>/<str:step>/",
+        content_views.page_step,
+        name="content-page-step",
+    ),
+    path(
+        "coordination/content/handouts/new/",
+        content_views.handout_new,
+        name="content-handout-new",
+    ),
+    path(
+        "coordination/content/handouts/<int:pk>/",
+        content_views.handout_edit,
+        name="content-handout-edit",
+    ),
+    path(
+        "coordination/content/handouts/<int:pk>/translate/<str:language>/",
+        content_views.handout_translate,
+        name="content-handout-translate",
+    ),
+    path(
+        "coordination/content/handouts/<int:pk>/<str:step>/",
+        content_views.handout_step,
+        name="content-handout-step",
+    ),
+    path(
+        "coordination/content/confirm/<str:kind>/<int:pk>/",
+        content_views.confirm,
+        name="content-confirm",
+    ),
+    # area: directory — services and providers (issue 14; web/directory_views.py).
+    path("directory/", directory_views.search, name="directory"),
+    path("directory/print/", directory_views.printable, name="directory-print"),
+    path("directory/services/<int:pk>/", directory_views.service_page, name="directory-service"),
+    path("directory/providers/<int:pk>/", directory_views.provider_page, name="directory-provider"),
+    path("directory/manage/", directory_views.manage, name="directory-manage"),
+    path(
+        "directory/manage/profile/<int:organisation_pk>/",
+        directory_views.edit_profile,
+        name="directory-profile-edit",
+    ),
+    path(
+        "directory/manage/providers/<int:pk>/publish/",
+        directory_views.publish_profile,
+        name="directory-profile-publish",
+    ),
+    path(
+        "directory/manage/providers/<int:provider_pk>/services/new/",
+        directory_views.new_service,
+        name="directory-service-new",
+    ),
+    path(
+        "directory/manage/services/<int:pk>/edit/",
+        directory_views.edit_service,
+        name="directory-service-edit",
+    ),
+    path(
+        "directory/manage/services/<int:pk>/publish/",
+        directory_views.publish_service,
+        name="directory-service-publish",
+    ),
+    path(
+        "directory/manage/services/<int:pk>/approve/",
+        directory_views.approve_service,
+        name="directory-service-approve",
+    ),
+    path(
+        "directory/manage/services/<int:pk>/confirm/",
+        directory_views.confirm_service,
+        name="directory-service-confirm",
+    ),
 ]

@@ -1,7 +1,7 @@
 """The periodic tasks that look across the database and put work on the queue.
 
 Tasks that do one piece of work live in their apps (`matching.tasks`, `notifications.tasks`,
-`geo.tasks`, `lifecycle.tasks`, `privacy.tasks`); these three fan out to them, which is why
+`geo.tasks`, `lifecycle.tasks`, `privacy.tasks`); these fan out to them, which is why
 they sit above every app they enqueue for.
 """
 
@@ -10,6 +10,7 @@ from django.db import OperationalError
 
 from base.retry import RETRY
 from matching.scheduling import schedule_everything
+from notifications.keepers import ask_keepers_to_confirm as ask_keepers
 from notifications.services import send_digests as write_digests
 from workers.sweep import sweep_pending
 
@@ -30,3 +31,9 @@ def match_everything() -> int:
 def send_digests() -> dict:
     """Daily: one digest email per person who chose it, carrying what was held."""
     return write_digests()
+
+
+@shared_task(acks_late=True)
+def ask_keepers_to_confirm() -> int:
+    """Daily: the keepers of what has gone unconfirmed too long are asked, once a period."""
+    return ask_keepers()

@@ -1,7 +1,8 @@
 """Access rows for the steps of the match workflow, its history, messages and handovers.
 
 Coordinators review, cancel, match by hand and hand needs over; the two sides answer; only
-the need's side confirms a handover; everyone else does not even see the match (404).
+the need's side confirms a handover, only the donor a pickup; everyone else does not even
+see the match (404).
 """
 
 from django.utils import timezone
@@ -13,6 +14,7 @@ from tests.api.access_goods import _match, need, need_markers, offer, offer_mark
 COORDINATOR_STEP = roles(404, anonymous=401, member=403, donor=403, coordinator=200)
 SIDES_STEP = roles(404, anonymous=401, member=200, donor=200, coordinator=403)
 NEED_SIDE_STEP = roles(404, anonymous=401, member=200, donor=403, coordinator=403)
+OFFER_SIDE_STEP = roles(404, anonymous=401, member=403, donor=200, coordinator=403)
 SEEN_BY_SIDES = roles(404, anonymous=401, member=200, donor=200, coordinator=200)
 # A proposal no coordinator has approved is internal: for its sides it does not exist.
 REVIEW_STEP = roles(404, anonymous=401, coordinator=200)
@@ -93,6 +95,7 @@ ROWS = [
     _step("match-decline", MatchState.OFFERED, SIDES_STEP, {"reason": "Already given away"}),
     _step("match-fulfil", MatchState.ACCEPTED, NEED_SIDE_STEP, {"quantity": 5}),
     _step("match-not-happened", MatchState.ACCEPTED, NEED_SIDE_STEP),
+    _step("match-picked-up", MatchState.ACCEPTED, OFFER_SIDE_STEP),
     _step("match-cancel", MatchState.OFFERED, COORDINATOR_STEP, {"reason": "Duplicate"}),
     Row(
         "match-events",

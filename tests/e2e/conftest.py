@@ -76,6 +76,8 @@ class Processes:
             "EMAIL_PORT": str(self.sink.port),
             "PYTHONUNBUFFERED": "1",
         }
+        # The broker's database is already this worker's: a child must not count down again.
+        env.pop("PYTEST_XDIST_WORKER", None)
         env.update(extra or {})
         return env
 

@@ -8,6 +8,7 @@ page, and she posts a goods need nearby that the donation fits; the worker match
 coordinator signed in with the second factor approves the proposal in the queue (and two
 others elsewhere together, ticked for a bulk approval); both sides
 say yes on their match pages, and each sees the other's contact only after both did; the
+donor says the goods were picked up; the
 initiative confirms a handover of fewer items than matched and the rest of the need is open
 again. Once with the donor's pages in German at desktop width, once in Arabic (right to
 left) 390 px wide; on every page: no sideways scroll, no critical or serious axe-core
@@ -329,6 +330,15 @@ def test_donor_and_initiative_are_matched_approved_accept_and_hand_over_fewer_in
     contact = donor_side.page.locator("[data-contact]").inner_text()
     assert member.phone in contact and member.email in contact
     donor_side.check("match-accepted")
+
+    # The donor says the goods were picked up; the initiative is asked how many it received.
+    donor_side.submit(f"form[action='/matches/{match.pk}/picked-up/']")
+    donor_side.page.wait_for_url(f"**/matches/{match.pk}/")
+    match.refresh_from_db()
+    assert match.pickup_confirmed_at is not None and match.state == MatchState.ACCEPTED
+    donor_side.check("picked-up")
+    member_side.goto(f"/matches/{match.pk}/")
+    assert member_side.page.locator("[data-pickup-confirmed]").count() == 1
 
     # The worker has done its part; stopped, it cannot match the reopened rest again before
     # the page shows it.

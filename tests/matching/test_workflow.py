@@ -185,6 +185,42 @@ def test_a_smaller_handover_reopens_the_rest_on_both_sides(
     assert sent("match_fulfilled")[donor.pk].context["fulfilled_quantity"] == 8
 
 
+def test_the_donor_confirms_the_pickup_once_and_the_initiative_is_asked_how_many(
+    pair, coordinator, initiative_member, donor
+):
+    need, offer, match = pair
+    accepted(pair, coordinator, initiative_member, donor)
+    events = MatchEvent.objects.filter(match=match).count()
+    match = workflow.confirm_pickup(match, user=donor)
+    assert match.state == MatchState.ACCEPTED and match.pickup_confirmed_at is not None
+    assert match.handover_asked_at == match.pickup_confirmed_at
+    assert set(sent("handover_question")) == {initiative_member.pk}
+    # Twice is once; the reminder does not ask again either.
+    workflow.confirm_pickup(match, user=donor)
+    reminders.ask_about_handovers(timezone.now() + timedelta(days=60))
+    assert Notification.objects.filter(template="handover_question").count() == 1
+    assert MatchEvent.objects.filter(match=match).count() == events + 1
+    # The initiative still confirms how many it received.
+    assert workflow.fulfil(match, user=initiative_member, quantity=12).state == "fulfilled"
+
+
+def test_only_the_donor_of_an_accepted_goods_match_confirms_a_pickup(
+    pair, coordinator, initiative_member, donor
+):
+    need, offer, match = pair
+    offered(pair, coordinator)
+    with pytest.raises(ApplicationError) as early:
+        workflow.confirm_pickup(match, user=donor)
+    assert early.value.code == "wrong_state"
+    workflow.respond(match, user=donor, answer="yes")
+    workflow.respond(match, user=initiative_member, answer="yes")
+    with pytest.raises(ApplicationError) as not_theirs:
+        workflow.confirm_pickup(match, user=initiative_member)
+    assert not_theirs.value.code == "not_allowed"
+    match.refresh_from_db()
+    assert match.pickup_confirmed_at is None
+
+
 def test_a_full_handover_fulfils_need_and_donation(pair, coordinator, initiative_member, donor):
     need, offer, match = pair
     accepted(pair, coordinator, initiative_member, donor)

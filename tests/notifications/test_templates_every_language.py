@@ -109,6 +109,7 @@ CONTEXTS = {
     },
     "digest": {"notification_ids": []},  # filled by the fixture with real rows
     "geocoding_failed": {"title": "Kinderwagen", "address": "Hauptstraße 1, 04109 Leipzig"},
+    "keep_confirm": {"organisation": "Beratung Ost", "count": 3, "oldest": "2026-01-31"},
 }
 MATCH_TEMPLATES = [name for name, context in CONTEXTS.items() if "match_id" in context]
 # Words each rendering must show, whatever the language: proof the context reached the text.
@@ -119,6 +120,7 @@ KNOWN = {
     "offer_withdrawn": ["Fünf Kinderjacken", f"{SITE}/inbox/"],
     "need_handed_over": ["Kleiderkammer Lindenau", "Notunterkunft Grünau"],
     "geocoding_failed": ["Kinderwagen", "Hauptstraße 1"],
+    "keep_confirm": ["Beratung Ost", "2026-01-31", f"{SITE}/kept/"],
 }
 
 

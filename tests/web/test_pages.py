@@ -186,6 +186,25 @@ def test_bad_answers_change_nothing(scene):
     assert MatchEvent.objects.count() == events + 1
 
 
+def test_the_donor_confirms_the_pickup_on_the_match_page_and_the_initiative_sees_it(scene):
+    offer_it(scene)
+    url = f"/matches/{scene.match.pk}/"
+    donor = signed_in(scene.donor)
+    donor.post(url + "respond/", {"answer": "yes"})
+    member = signed_in(scene.member)
+    assert member.post(url + "picked-up/").status_code == 400  # not yet accepted
+    member.post(url + "respond/", {"answer": "yes"})
+    page = donor.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'action="/matches/{scene.match.pk}/picked-up/"' in page
+    assert f'action="/matches/{scene.match.pk}/picked-up/"' not in member.get(url).content.decode()
+    assert member.post(url + "picked-up/").status_code == 400  # the initiative's side
+    assert donor.post(url + "picked-up/").status_code == 302
+    scene.match.refresh_from_db()
+    assert scene.match.pickup_confirmed_at is not None
+    assert "data-pickup-confirmed" in member.get(url).content.decode()
+    assert "picked-up/" not in donor.get(url).content.decode()
+
+
 def test_the_handover_form_refuses_a_quantity_out_of_range(scene):
     offer_it(scene)
     url = f"/matches/{scene.match.pk}/"
@@ -195,7 +214,12 @@ def test_the_handover_form_refuses_a_quantity_out_of_range(scene):
     for bad in ("0", "13", "zwölf"):
         response = member.post(url + "handover/", {"quantity": bad})
         assert response.status_code == 400
-        assert "ganze Zahl von 1 bis 12" in response.content.decode()
+        html = response.content.decode()
+        assert "ganze Zahl von 1 bis 12" in html
+        # Beside the field, the field marked and focused, what was typed kept.
+        field = re.search(r'<input type="number" id="id_quantity"[^>]*>', html).group(0)
+        assert f'value="{bad}"' in field and "autofocus" in field
+        assert 'aria-describedby="id_quantity-error"' in field
     # The offer's side cannot confirm a handover.
     assert signed_in(scene.donor).post(url + "handover/", {"quantity": "12"}).status_code == 400
     scene.match.refresh_from_db()
