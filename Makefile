@@ -15,11 +15,13 @@ run:
 
 # The tests without processes on both cores (each xdist worker has its own test database and
 # Redis database), then the e2e tests one after another: they start workers, browsers, servers.
+# Both parts run whatever the first one found; either failing fails the target.
 test:
 	scripts/bootstrap.sh test
 	$(MAKE) lint
-	$(PY) -m pytest -n 2 -m "not e2e"
-	$(PY) -m pytest -m e2e
+	@$(PY) -m pytest -n 2 -m "not e2e"; first=$$?; \
+	$(PY) -m pytest -m e2e; second=$$?; \
+	test $$first -eq 0 && test $$second -eq 0
 
 bench:
 	scripts/bootstrap.sh test

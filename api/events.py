@@ -1,7 +1,10 @@
 """Events and courses (issue 14): public reading without login — the dates of the events a
 filter finds, one series, its iCalendar file, an iCalendar feed per filter, a map, the
 categories — and writes for the members of the organisation that keeps a series and for
-coordinators (post, change, leave a date out, add a date, confirm it is still right).
+coordinators (post, change, leave a date out, add a date, confirm it is still right, submit
+it for publication) and the review of coordinators (approve what organisations submitted).
+Only published series are in the public list, feed and map; a draft or a series waiting for
+review is seen only by its keepers and coordinators (404 for everyone else).
 
 Texts are answered in the language of Accept-Language (else the user's preferred language),
 with `text_language` and `text_notice` ("missing" or "outdated": the source text is shown).
@@ -18,7 +21,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
@@ -32,7 +40,7 @@ from base.errors import ApplicationError
 from editorial.languages import content_languages
 from editorial.selectors import reading
 from events import calendar, selectors, services
-from events.models import Audience, EventCategory, EventLanguage, EventSeries
+from events.models import Audience, EventCategory, EventLanguage, EventSeries, EventStatus
 from events.recurrence import Occurrence
 from events.selectors import EventFilter
 
@@ -199,7 +207,12 @@ class EventSeriesInputSerializer(common.PlacedInputSerializer):
         max_length=500,
         help_text="Extra dates (their start times).",
     )
-    published = serializers.BooleanField(required=False, default=True)
+    published = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="True: publish it (at once, or after review where the organisation's "
+        "events are reviewed); false: keep it a draft, or take it down.",
+    )
 
 
 class EventSeriesUpdateSerializer(EventSeriesInputSerializer):
@@ -270,8 +283,21 @@ class TextMixin(serializers.Serializer):
         return self._reading(obj).notice
 
 
+# Wrapped in allOf: "status" names other choice sets elsewhere in the API, and the schema's
+# enum naming (one component per field name) would make their names collide.
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": list(EventStatus.values)}],
+        "description": "draft, in_review (waits for a coordinator), published, unpublished.",
+    }
+)
+class StatusField(serializers.CharField):
+    """The publication status."""
+
+
 class EventSeriesSerializer(TextMixin, serializers.ModelSerializer):
     owner = serializers.StringRelatedField()
+    status = StatusField(read_only=True)
     categories = EventCategorySerializer(many=True, read_only=True)
     location = common.PointField(source="point", read_only=True, allow_null=True)
     duration_minutes = serializers.SerializerMethodField()
@@ -308,6 +334,7 @@ class EventSeriesSerializer(TextMixin, serializers.ModelSerializer):
             "exdates",
             "rdates",
             "last_ends_at",
+            "status",
             "published",
             "last_confirmed_on",
             "ics_url",
@@ -548,6 +575,30 @@ class SeriesConfirmApi(EventsApi):
     @extend_schema(request=None, responses={200: EventSeriesSerializer})
     def post(self, request, *args, **kwargs):
         series = services.confirm(series=self.get_visible_object(), user=request.user)
+        return self.respond(series)
+
+
+class SeriesSubmitApi(EventsApi):
+    """POST: the keepers want the series public: published at once for coordinators and for
+    organisations the welcome centre lets publish without review, otherwise it waits for a
+    coordinator ("in_review")."""
+
+    error_statuses = (403, 409)
+
+    @extend_schema(request=None, responses={200: EventSeriesSerializer})
+    def post(self, request, *args, **kwargs):
+        series = services.submit(series=self.get_visible_object(), user=request.user)
+        return self.respond(series)
+
+
+class SeriesApproveApi(EventsApi):
+    """POST (coordinators): publish a series that waits for review."""
+
+    error_statuses = (403, 409)
+
+    @extend_schema(request=None, responses={200: EventSeriesSerializer})
+    def post(self, request, *args, **kwargs):
+        series = services.approve(series=self.get_visible_object(), user=request.user)
         return self.respond(series)
 
 

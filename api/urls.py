@@ -314,6 +314,16 @@ urlpatterns = [
         events.SeriesConfirmApi.as_view(),
         name="event-series-confirm",
     ),
+    path(
+        "event-series/<int:pk>/submit/",
+        events.SeriesSubmitApi.as_view(),
+        name="event-series-submit",
+    ),
+    path(
+        "event-series/<int:pk>/approve/",
+        events.SeriesApproveApi.as_view(),
+        name="event-series-approve",
+    ),
     # --- information pages and handouts (issue 14; api/content.py) ---
     path("content/pages/", content.PageListApi.as_view(), name="content-pages"),
     path("content/pages/<int:pk>/", content.PageDetailApi.as_view(), name="content-page-detail"),

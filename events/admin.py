@@ -23,8 +23,9 @@ class ExternalCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(EventSeries)
 class EventSeriesAdmin(admin.ModelAdmin):
-    list_display = ("pk", "owner", "starts_at", "rrule", "district", "published", "source")
-    list_filter = ("published", "online", "categories")
+    list_display = ("pk", "owner", "starts_at", "rrule", "district", "status", "source")
+    list_filter = ("status", "online", "categories")
     search_fields = ("external_uid", "address", "venue")
-    # Texts, times and places are checked by events.services; here they are only shown.
-    readonly_fields = [f.name for f in EventSeries._meta.fields if f.name not in ("published",)]
+    # Texts, times, places and the review (status) go through events.services; here they are
+    # only shown.
+    readonly_fields = [f.name for f in EventSeries._meta.fields]

@@ -28,7 +28,7 @@ from icalendar import Calendar, vRecur
 
 from base.errors import ApplicationError
 from events import services
-from events.models import EventCategory, EventSeries, ExternalCalendar
+from events.models import EventCategory, EventSeries, EventStatus, ExternalCalendar
 from events.recurrence import zone
 
 log = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ def import_feed(
             # Another import created it a moment ago: the next run compares it.
             result.unchanged += 1
     gone = EventSeries.objects.filter(source=source, published=True).exclude(external_uid__in=seen)
-    result.unpublished = gone.update(published=False, updated_at=timezone.now())
+    result.unpublished = gone.update(status=EventStatus.UNPUBLISHED, updated_at=timezone.now())
     return result
 
 
@@ -259,7 +259,7 @@ def _import_one(event: FeedEvent, result: ImportResult, *, source, owner, langua
         return
     if existing.external_fingerprint == event.fingerprint:
         if not existing.published:
-            EventSeries.objects.filter(pk=existing.pk).update(published=True)
+            EventSeries.objects.filter(pk=existing.pk).update(status=EventStatus.PUBLISHED)
             result.updated += 1
         else:
             result.unchanged += 1

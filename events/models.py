@@ -11,12 +11,18 @@ so that a date range is narrowed by an index before anything is expanded.
 Events are public places: the venue's address is shown to everyone; only the organiser's
 personal contacts are not. The point is the gazetteer's (a postal code or district centre, or
 a pin), `approx_point` its public grid cell as for every record on a map.
+
+Publication (`status`): a series is a draft, waits for review, is published or was taken
+down (unpublished). Only published series are public. `published` is computed by the
+database from `status` (a generated column), so the readers that ask for `published=True`
+(the public list, the feed, the map, the importer) can never disagree with the status, and
+nobody writes it by hand. Who publishes directly and who after review: `events.services`.
 """
 
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +56,13 @@ class EventLanguage(models.TextChoices):
     FRENCH = "fr", _("French")
     SPANISH = "es", _("Spanish")
     SIGN = "gsg", _("German Sign Language")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class EventCategory(models.Model):
@@ -116,7 +129,17 @@ class EventSeries(Kept):
     source = models.CharField(max_length=500, blank=True)
     external_uid = models.CharField(max_length=500, blank=True)
     external_fingerprint = models.CharField(max_length=64, blank=True)
-    published = models.BooleanField(_("published"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    published = models.GeneratedField(
+        expression=ExpressionWrapper(
+            Q(status=EventStatus.PUBLISHED), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("published"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

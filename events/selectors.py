@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from editorial.selectors import matching_text_ids, with_translations
 from events import recurrence
-from events.models import EventCategory, EventSeries
+from events.models import EventCategory, EventSeries, EventStatus
 from events.recurrence import Occurrence
 
 # The public list starts today and looks this far ahead unless asked otherwise.
@@ -105,6 +105,26 @@ def managed_by(user: User) -> QuerySet[EventSeries]:
     if user.is_coordinator:
         return EventSeries.objects.all()
     return EventSeries.objects.filter(owner_id__in=active_organisation_ids(user))
+
+
+def kept_by(user: User) -> QuerySet[EventSeries]:
+    """The series of the management page: those of the user's organisations, and those the
+    user posted (a coordinator posts for any organisation), every status."""
+    if not user.is_authenticated:
+        return EventSeries.objects.none()
+    mine = EventSeries.objects.filter(owner_id__in=active_organisation_ids(user)) | (
+        EventSeries.objects.filter(created_by=user)
+    )
+    return with_translations(mine).select_related("owner").order_by("status", "starts_at", "pk")
+
+
+def waiting_for_review() -> QuerySet[EventSeries]:
+    """What organisations submitted and a coordinator has not yet approved, oldest first."""
+    return (
+        with_translations(EventSeries.objects.filter(status=EventStatus.IN_REVIEW))
+        .select_related("owner")
+        .order_by("updated_at", "pk")
+    )
 
 
 # --- series and their dates ---------------------------------------------------------------

@@ -8,6 +8,15 @@ Time rules: no event before EARLIEST_YEAR or more than FUTURE_LIMIT ahead (a typ
 "1926" or "2206"); each date ends after it starts and lasts at most MAX_DURATION; a repeating
 event has an end (COUNT or UNTIL), at most recurrence.MAX_OCCURRENCES dates, and repeats at
 most daily. The rule is expanded by python-dateutil (events.recurrence), never by hand.
+
+Publication, the directory's rule per organisation: coordinators, and organisations whose
+provider profile says they publish without review (`needs_review` off, set by the welcome
+centre), publish at once; every other organisation — also one without a provider profile,
+the safe default — publishes after a coordinator approved (`submit` → in review →
+`approve`). Imports and the demo (no user: calendars configured by coordinators) publish
+directly. A change by such an organisation to a published series sends it back to review,
+so that review cannot be passed by publishing something harmless and changing it later;
+cancelling or adding one date does not (it changes no text or place).
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,11 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from base.errors import NOT_ALLOWED, ApplicationError, collect
+from base.errors import NOT_ALLOWED, WRONG_STATE, ApplicationError, collect
 from base.text import clean_model_text
 from editorial import services as editorial_services
 from events import recurrence, selectors
-from events.models import EventCategory, EventSeries
+from events.models import EventCategory, EventSeries, EventStatus
 from geo.services import place_address
 
 EARLIEST_YEAR = 2000
@@ -45,7 +54,6 @@ PLAIN_FIELDS = (
     "registration_url",
     "registration_required",
     "places",
-    "published",
 )
 PLACEMENT_FIELDS = ("point", "approx_point", "postal_code", "place", "district", "precision")
 
@@ -216,11 +224,13 @@ def create_series(
     source: str = "",
     external_uid: str = "",
     external_fingerprint: str = "",
+    published: bool = True,
     **plain,
 ) -> EventSeries:
     """A new series of `owner` (an organisation the user is an active member of; any for a
     coordinator; the calendar's owner for an import, `user` None). Its title and description
-    are written in `language`."""
+    are written in `language`. `published`: to be published (at once, or after review when
+    the organisation's rule says so); False keeps it a draft."""
     unknown = set(plain) - set(PLAIN_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -240,6 +250,7 @@ def create_series(
         source=source,
         external_uid=external_uid,
         external_fingerprint=external_fingerprint,
+        status=_publish_target(user, owner) if published else EventStatus.DRAFT,
         **plain,
     )
     errors: dict[str, list[str]] = {}
@@ -276,12 +287,28 @@ def _require_manager(user: User | None, series: EventSeries) -> None:
         )
 
 
+def _snapshot(series: EventSeries) -> tuple:
+    """What a reader sees of a series besides its text and categories (to tell a change)."""
+    names = (*TIME_FIELDS, *PLACE_FIELDS, *PLAIN_FIELDS, "last_ends_at")
+    return tuple(
+        getattr(series, name)
+        for name in dict.fromkeys(names)
+        if name not in ("latitude", "longitude")
+    ) + (series.point.wkt if series.point else None,)
+
+
 @transaction.atomic
 def update_series(*, series: EventSeries, user: User | None, **changes) -> EventSeries:
     """Change what is given. A new title or description is a new version of the source text
-    (its translations become outdated); a new address is placed again."""
+    (its translations become outdated); a new address is placed again. `published`: True
+    submits it (published at once or after review), False takes it down. A change by an
+    organisation that publishes after review sends a published series back to review."""
     _require_manager(user, series)
+    publish = changes.pop("published", None)
     locked = EventSeries.objects.select_for_update().get(pk=series.pk)
+    before = _snapshot(locked)
+    before_categories = set(locked.categories.values_list("pk", flat=True))
+    text_version = new_text_version = locked.text.version
     allowed = {
         *TEXT_FIELDS,
         *TIME_FIELDS,
@@ -323,19 +350,29 @@ def update_series(*, series: EventSeries, user: User | None, **changes) -> Event
         required = ("title",) if "title" in texts else ()
         if not errors:
             try:
-                editorial_services.edit_source(
+                new_text_version = editorial_services.edit_source(
                     locked.text, fields=texts, required=required, actor=user
-                )
+                ).version
             except ApplicationError as error:
                 collect(errors, error)
         elif "title" in texts and not str(texts["title"] or "").strip():
             errors.setdefault("title", []).append(_("This field is required."))
     if errors:
         raise ApplicationError(errors)
+    changed = _snapshot(locked) != before or new_text_version != text_version
+    if found_categories is not None:
+        changed = changed or {c.pk for c in found_categories} != before_categories
+    directly = _publishes_directly(user, locked.owner)
+    if changed and not directly and locked.status == EventStatus.PUBLISHED:
+        locked.status = EventStatus.IN_REVIEW
+    if publish is True and locked.status != EventStatus.PUBLISHED:
+        locked.status = EventStatus.PUBLISHED if directly else EventStatus.IN_REVIEW
+    elif publish is False:
+        locked.status = _taken_down(locked.status)
     locked.save()
     if found_categories is not None:
         locked.categories.set(found_categories)
-    return locked
+    return _fresh(locked)
 
 
 def _local_date(moment: datetime, tz: str) -> date:
@@ -403,12 +440,113 @@ def confirm(*, series: EventSeries, user: User) -> EventSeries:
     return editorial_services.confirm_current(series, actor=user)
 
 
+# --- publication ------------------------------------------------------------------------------
+
+
+def _publishes_directly(user: User | None, owner: Organisation | None) -> bool:
+    """Imports and the demo (no user), coordinators, and organisations the welcome centre
+    lets publish without review. The flag is the directory's (`ProviderProfile.needs_review`),
+    read through the organisation's relation rather than an import: the directory is a
+    sibling of this app. No profile: after review."""
+    if user is None or user.is_coordinator:
+        return True
+    if owner is None:
+        return False
+    return Organisation.objects.filter(pk=owner.pk, provider_profile__needs_review=False).exists()
+
+
+def publishes_directly(user: User | None, series: EventSeries) -> bool:
+    """Whether `user` publishes this series at once (else: after review)."""
+    return _publishes_directly(user, series.owner)
+
+
+def _publish_target(user: User | None, owner: Organisation | None) -> str:
+    return EventStatus.PUBLISHED if _publishes_directly(user, owner) else EventStatus.IN_REVIEW
+
+
+def _taken_down(status: str) -> str:
+    """Published → unpublished; waiting for review → back to a draft."""
+    if status == EventStatus.PUBLISHED:
+        return EventStatus.UNPUBLISHED
+    if status == EventStatus.IN_REVIEW:
+        return EventStatus.DRAFT
+    return status
+
+
+def _fresh(series: EventSeries) -> EventSeries:
+    # `published` is computed by the database: read it again after a change of status.
+    series.refresh_from_db(fields=["status", "published", "updated_at"])
+    return series
+
+
+def _move(series: EventSeries, allowed_from: tuple[str, ...], target: str) -> EventSeries:
+    """Change the status under a row lock; the same status again changes nothing."""
+    locked = EventSeries.objects.select_for_update().get(pk=series.pk)
+    if locked.status == target:
+        return locked
+    if locked.status not in allowed_from:
+        raise ApplicationError(
+            {
+                "status": _("An event that is “%(current)s” cannot become “%(target)s”.")
+                % {
+                    "current": EventStatus(locked.status).label,
+                    "target": EventStatus(target).label,
+                }
+            },
+            code=WRONG_STATE,
+        )
+    locked.status = target
+    locked.save(update_fields=["status", "updated_at"])
+    return _fresh(locked)
+
+
+@transaction.atomic
+def submit(*, series: EventSeries, user: User) -> EventSeries:
+    """The keepers want it public: published at once where the rule allows (coordinators,
+    organisations without review), else it waits for a coordinator's review."""
+    _require_manager(user, series)
+    target = _publish_target(user, series.owner)
+    allowed = (EventStatus.DRAFT, EventStatus.UNPUBLISHED)
+    if target == EventStatus.PUBLISHED:
+        allowed += (EventStatus.IN_REVIEW,)
+    return _move(series, allowed, target)
+
+
+@transaction.atomic
+def publish(*, series: EventSeries, user: User | None) -> EventSeries:
+    """Public at once: for those who publish directly; others are told to submit it."""
+    _require_manager(user, series)
+    if not _publishes_directly(user, series.owner):
+        raise ApplicationError(
+            _("Events of your organisation are published after review: submit it for review."),
+            code=NOT_ALLOWED,
+        )
+    return _move(
+        series,
+        (EventStatus.DRAFT, EventStatus.UNPUBLISHED, EventStatus.IN_REVIEW),
+        EventStatus.PUBLISHED,
+    )
+
+
+@transaction.atomic
+def approve(*, series: EventSeries, user: User) -> EventSeries:
+    """A coordinator publishes what waits for review."""
+    if user is None or not user.is_authenticated or not user.is_coordinator:
+        raise ApplicationError(
+            _("Only the welcome centre's coordinators review events."), code=NOT_ALLOWED
+        )
+    return _move(series, (EventStatus.IN_REVIEW,), EventStatus.PUBLISHED)
+
+
 @transaction.atomic
 def unpublish(*, series: EventSeries, user: User | None) -> EventSeries:
+    """No longer public (a published series), or no longer waiting (back to a draft)."""
     _require_manager(user, series)
-    EventSeries.objects.filter(pk=series.pk).update(published=False, updated_at=timezone.now())
-    series.refresh_from_db()
-    return series
+    locked = EventSeries.objects.select_for_update().get(pk=series.pk)
+    target = _taken_down(locked.status)
+    if target == locked.status:
+        return locked
+    return _move(locked, (locked.status,), target)
 
 
 def translate(

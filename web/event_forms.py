@@ -6,20 +6,26 @@ pages show beside the fields.
 The form asks in simple words — first date and time, how long, repeat weekly, every two
 weeks or monthly until a date or a number of times, dates to leave out, extra dates — and
 the recurrence rule (RFC 5545) is built from them (`events.recurrence.rule_from_choice`).
+The edit page uses the same form, filled from the series (`simple_repeat` reads its rule
+back into the simple choices).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from icalendar import vRecur
 
 from base.errors import GENERAL
 from events import recurrence
 from events.selectors import EventFilter
 
 REPEATS = ("", "weekly", "biweekly", "monthly")
+# On the edit page of a series whose rule the simple choices cannot say (an imported rule
+# on two weekdays, say): keep that rule as it is.
+KEEP_RULE = "keep"
 # The service's field names → the form's, for messages beside the right input.
 FORM_NAMES = {
     "starts_at": "date",
@@ -107,7 +113,7 @@ class EventForm(forms.Form):
     date = forms.DateField()
     time = forms.TimeField()
     duration_minutes = forms.IntegerField(min_value=-100000, max_value=100000)
-    repeat = forms.ChoiceField(choices=[(r, r) for r in REPEATS], required=False)
+    repeat = forms.ChoiceField(choices=[(r, r) for r in (*REPEATS, KEEP_RULE)], required=False)
     until = forms.DateField(required=False)
     count = forms.IntegerField(required=False, min_value=1, max_value=1000)
     leave_out = DatesField(required=False, max_length=4000)
@@ -118,8 +124,9 @@ class EventForm(forms.Form):
     places = forms.IntegerField(required=False, min_value=1, max_value=10000)
 
 
-def parse_event(post) -> tuple[dict, dict[str, list[str]]]:
-    """(fields for events.services.create_series, errors by the form's field names)."""
+def parse_event(post, *, current_rule: str = "") -> tuple[dict, dict[str, list[str]]]:
+    """(fields for events.services.create_series, errors by the form's field names).
+    `current_rule`: the rule of the series being edited, kept when "keep" is chosen."""
     form = EventForm(post)
     if not form.is_valid():
         return {}, errors_of(form)
@@ -130,7 +137,12 @@ def parse_event(post) -> tuple[dict, dict[str, list[str]]]:
     repeat, until, count = data.pop("repeat"), data.pop("until"), data.pop("count")
     if repeat and until and count:
         return {}, {"until": [_("Give either a last date or a number of times, not both.")]}
-    rule = recurrence.rule_from_choice(repeat, until=until, count=count, tz=tz)
+    if repeat == KEEP_RULE:
+        if not current_rule:
+            return {}, {"repeat": [_("Please choose how the event repeats.")]}
+        rule = current_rule
+    else:
+        rule = recurrence.rule_from_choice(repeat, until=until, count=count, tz=tz)
     fields = {
         **data,
         "starts_at": starts_at,
@@ -146,6 +158,53 @@ def parse_event(post) -> tuple[dict, dict[str, list[str]]]:
     fields.pop("extra_dates", None)
     fields.pop("duration_minutes", None)
     return fields, {}
+
+
+class AddDateForm(forms.Form):
+    """An extra date of a series, on the dates page."""
+
+    date = forms.DateField()
+    time = forms.TimeField()
+
+    def start(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["date"], data["time"]))
+
+
+def parse_moment(value: str) -> datetime | None:
+    """A date's start as the dates page sends it (ISO 8601 with its offset), or None."""
+    try:
+        moment = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else None
+
+
+def simple_repeat(rule: str, tz: str) -> dict[str, str]:
+    """The edit form's choices for a series' rule: repeat, until (a local date) and count;
+    "keep" where the simple choices cannot say the rule."""
+    if not rule:
+        return {"repeat": "", "until": "", "count": ""}
+    parts = vRecur.from_ical(rule)
+    frequency = str(parts["FREQ"][0]).upper()
+    interval = int(parts.get("INTERVAL", [1])[0])
+    repeat = {("WEEKLY", 1): "weekly", ("WEEKLY", 2): "biweekly", ("MONTHLY", 1): "monthly"}.get(
+        (frequency, interval), KEEP_RULE
+    )
+    if set(parts) - {"FREQ", "INTERVAL", "COUNT", "UNTIL"}:
+        repeat = KEEP_RULE
+    until, count = "", ""
+    if "COUNT" in parts:
+        count = str(parts["COUNT"][0])
+    if "UNTIL" in parts:
+        end = parts["UNTIL"][0]
+        if isinstance(end, datetime):
+            end = (end if timezone.is_aware(end) else end.replace(tzinfo=UTC)).astimezone(
+                recurrence.zone(tz)
+            )
+            end = end.date()
+        until = end.isoformat()
+    return {"repeat": repeat, "until": until, "count": count}
 
 
 def form_errors(errors: dict[str, list[str]], *, repeating: bool) -> dict[str, list[str]]:

@@ -241,6 +241,10 @@ urlpatterns = [
     path("events/new/", event_views.event_new, name="event-new"),
     path("events/<int:pk>/", event_views.event_detail, name="event-detail"),
     path("events/<int:pk>/calendar.ics", event_views.event_calendar, name="event-calendar"),
+    path("events/manage/", event_views.event_manage, name="event-manage"),
+    path("events/<int:pk>/edit/", event_views.event_edit, name="event-edit"),
+    path("events/<int:pk>/dates/", event_views.event_dates, name="event-dates"),
+    path("events/<int:pk>/status/", event_views.event_status, name="event-status"),
     # area: content — information pages, handouts, editors' translation status (issue 14;
     # web/content_views.py).
     path("info/", content_views.topics, name="info"),

@@ -1,17 +1,23 @@
 """Access rows for events and courses (issue 14): reading is public, writes are for the
-members of the organisation that keeps a series and for coordinators. Events are public
-places (the venue is public); the organiser's personal contacts are in no answer."""
+members of the organisation that keeps a series and for coordinators; only coordinators
+approve what waits for review, and a series not yet published is not found by anyone else.
+Events are public places (the venue is public); the organiser's personal contacts are in no
+answer."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from events import services
 from tests.api.access import Call, Row, World, everyone, roles
 from tests.events.factories import make_series
 
 READ_BY_ALL = everyone(200)
 WRITTEN_BY_KEEPERS = roles(403, anonymous=401, member=200, coordinator=200)
 CREATED_BY_MEMBERS = roles(403, anonymous=401, member=201, coordinator=201)
+# A series not yet public: hidden (404) from everyone but its keepers and coordinators.
+SUBMITTED_BY_KEEPERS = roles(404, anonymous=401, member=200, coordinator=200)
+APPROVED_BY_COORDINATORS = roles(404, anonymous=401, member=403, coordinator=200)
 
 
 def _next_week():
@@ -19,8 +25,10 @@ def _next_week():
     return start.replace(hour=18, minute=0, second=0, microsecond=0)
 
 
-def series(world: World):
-    return make_series(
+def series(world: World, *, published: bool = True, approved: bool = True):
+    """A course the member posted; the initiative has no provider profile, so it waits for
+    review until the coordinator approves it (or stays a draft: `published` False)."""
+    made = make_series(
         world.initiative,
         user=world.users["member"],
         title="Deutschkurs A1",
@@ -28,7 +36,11 @@ def series(world: World):
         rrule="FREQ=WEEKLY;COUNT=5",
         address="Eisenbahnstraße 40, 04315 Leipzig",
         categories=["language-course"],
+        published=published,
     )
+    if published and approved:
+        made = services.approve(series=made, user=world.users["coordinator"])
+    return made
 
 
 def markers(world: World) -> list[str]:
@@ -91,4 +103,16 @@ ROWS = [
         WRITTEN_BY_KEEPERS,
     ),
     _row("event-series-confirm", "post", _detail, WRITTEN_BY_KEEPERS),
+    _row(
+        "event-series-submit",
+        "post",
+        lambda w: Call(kwargs={"pk": series(w, published=False).pk}),
+        SUBMITTED_BY_KEEPERS,
+    ),
+    _row(
+        "event-series-approve",
+        "post",
+        lambda w: Call(kwargs={"pk": series(w, approved=False).pk}),
+        APPROVED_BY_COORDINATORS,
+    ),
 ]

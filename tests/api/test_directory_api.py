@@ -119,7 +119,9 @@ def test_a_member_creates_and_publishes_a_service(member, provider):
 
 def test_hours_ending_before_they_start_are_a_400_and_nothing_is_saved(member, provider):
     body = _body(provider, hours=[{"weekday": 1, "opens": "18:00", "closes": "09:00"}])
-    response = client_for(member).post(URL, body, format="json")
+    client = client_for(member)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(URL, body, format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["hours"]
     assert "ends before it starts" in response.json()["hours"][0]

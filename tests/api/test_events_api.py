@@ -12,7 +12,7 @@ from editorial.models import Text
 from events import services
 from events.models import EventSeries
 from tests.conftest import client_for
-from tests.events.factories import berlin, make_series
+from tests.events.factories import approved, berlin, make_series
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,8 @@ def member(organisation):
 
 @pytest.fixture
 def events(organisation, member):
+    """Two series the member posted; the organisation publishes after review (it has no
+    provider profile), so a coordinator approved them."""
     course = make_series(
         organisation,
         user=member,
@@ -45,6 +47,7 @@ def events(organisation, member):
         starts_at=berlin(2026, 12, 1, 18),
         rrule="FREQ=WEEKLY;COUNT=3",
     )
+    course = approved(course)
     services.translate(
         series=course, user=member, language="ar", fields={"title": "دورة ألمانية للنساء"}
     )
@@ -57,7 +60,7 @@ def events(organisation, member):
         address="04229 Leipzig",
         starts_at=berlin(2026, 12, 5, 10),
     )
-    return {"course": course, "football": football}
+    return {"course": course, "football": approved(football)}
 
 
 def test_anyone_lists_the_dates_in_a_range_by_start(events):
@@ -198,9 +201,9 @@ def test_bad_input_is_a_400_with_the_field_and_saves_nothing(member, change, fie
 
 
 def test_a_never_ending_rule_says_what_is_missing(member):
-    answer = client_for(member).post(
-        "/api/v1/event-series/", {**BODY, "rrule": "FREQ=WEEKLY"}, format="json"
-    )
+    client = client_for(member)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.post("/api/v1/event-series/", {**BODY, "rrule": "FREQ=WEEKLY"}, format="json")
     assert answer.json()["rrule"] == [
         "A repeating event needs an end: a number of times or a last date."
     ]
@@ -241,3 +244,42 @@ def test_patch_changes_the_title_and_keeps_the_rest(events, member):
     assert answer.json()["title"] == "Deutschkurs (neu)"
     assert answer.json()["rrule"] == "FREQ=WEEKLY;COUNT=3"
     assert date.fromisoformat(answer.json()["last_confirmed_on"]) <= date.today() + timedelta(1)
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def test_a_series_posted_by_an_organisation_that_needs_review_waits_until_approved(member):
+    answer = client_for(member).post("/api/v1/event-series/", BODY, format="json")
+    assert answer.status_code == 201
+    data = answer.json()
+    assert (data["status"], data["published"]) == ("in_review", False)
+    url = f"/api/v1/event-series/{data['id']}/"
+    assert APIClient().get(url).status_code == 404
+    assert client_for(member).post(f"{url}approve/").status_code == 403
+    boss = UserFactory(username="koordination", role=Role.COORDINATOR, is_staff=True)
+    approved_answer = client_for(boss).post(f"{url}approve/")
+    assert approved_answer.status_code == 200
+    assert approved_answer.json()["status"] == "published"
+    assert APIClient().get(url).json()["title"] == "Sprachcafé"
+
+
+def test_a_draft_is_submitted_and_cannot_be_approved_before(member, organisation):
+    draft = make_series(organisation, user=member, published=False)
+    url = f"/api/v1/event-series/{draft.pk}/"
+    boss = UserFactory(username="koordination", role=Role.COORDINATOR, is_staff=True)
+    too_early = client_for(boss).post(f"{url}approve/")
+    assert too_early.status_code == 409 and "status" in too_early.json()
+    submitted = client_for(member).post(f"{url}submit/")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "in_review"
+    assert client_for(boss).post(f"{url}approve/").json()["status"] == "published"
+
+
+def test_patch_published_false_takes_a_series_down(events, member):
+    course = events["course"]
+    url = f"/api/v1/event-series/{course.pk}/"
+    answer = client_for(member).patch(url, {"published": False}, format="json")
+    assert answer.status_code == 200 and answer.json()["status"] == "unpublished"
+    assert APIClient().get(url).status_code == 404
+    rows = APIClient().get(f"/api/v1/events/?{DECEMBER}").json()["results"]
+    assert {r["title"] for r in rows} == {"Fußball im Park"}

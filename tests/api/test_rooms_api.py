@@ -128,9 +128,9 @@ def test_a_bad_request_is_a_400_with_a_field_message_and_nothing_is_stored(
 
 
 def test_more_people_than_any_room_names_the_largest(hall, initiative_member):
-    response = client_for(initiative_member).post(
-        "/api/v1/room-requests/", _body(people=300), format="json"
-    )
+    client = client_for(initiative_member)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/api/v1/room-requests/", _body(people=300), format="json")
     assert "the largest room offered holds 40" in response.json()["people"][0]
 
 
@@ -169,6 +169,8 @@ def test_a_member_of_another_initiative_cannot_confirm(hall, initiative):
 def test_an_overlapping_confirmation_is_a_409_and_changes_nothing(hall, coordinator):
     first = RoomRequestFactory()
     second = RoomRequestFactory(start=first.start + timedelta(hours=1), end=first.end)
+    coordinator.preferred_language = "en"  # the API answers in the person's language
+    coordinator.save(update_fields=["preferred_language"])
     client = client_for(coordinator)
     url = "/api/v1/room-requests/{}/confirm/"
     assert client.post(url.format(first.pk), {"room": hall.pk}, format="json").status_code == 200

@@ -3,9 +3,10 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from accounts.models import Role
 from events import services
 from events.models import EventSeries
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -24,3 +25,13 @@ def make_series(owner=None, *, user=None, title="Deutschkurs A1", **fields) -> E
     fields.setdefault("address", "04109 Leipzig")
     fields.setdefault("languages", ["de"])
     return services.create_series(user=user, owner=owner, title=title, **fields)
+
+
+def coordinator():
+    """The welcome centre's coordinator who reviews events."""
+    return UserFactory(username="review-coordinator", role=Role.COORDINATOR, is_staff=True)
+
+
+def approved(series: EventSeries) -> EventSeries:
+    """A series an organisation submitted, approved by a coordinator (now public)."""
+    return services.approve(series=series, user=coordinator())

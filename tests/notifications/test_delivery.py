@@ -120,11 +120,19 @@ class LiveSender:
         """A killed worker's session ends; PostgreSQL releases its locks with it (as soon as
         the server process notices the connection is gone)."""
         pid = self.session.info.backend_pid
+        # The pid with its start: tests running beside this one (browsers spawn many
+        # processes) may wrap the pids round, and a new session may get the same number.
+        [started] = self.session.execute(
+            "SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
         self.session.close()
 
         def gone() -> bool:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s AND backend_start = %s",
+                    [pid, started],
+                )
                 return cursor.fetchone()[0] == 0
 
         wait_until(gone, 120, "the dead sender's session to end")

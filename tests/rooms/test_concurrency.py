@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from base.errors import WRONG_STATE, ApplicationError
 from rooms import services
@@ -23,6 +24,8 @@ def _confirm_all_at_once(calls) -> list:
 
     def confirm(index, request, room, actor):
         try:
+            # A thread starts in the default language; the assertions read English.
+            translation.activate("en")
             barrier.wait()
             outcomes[index] = services.confirm(request, room, actor)
         except ApplicationError as refused:

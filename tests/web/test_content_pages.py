@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor():
-    return EditorFactory()
+    # The assertions read the editors' pages in English (their language follows them).
+    return EditorFactory(preferred_language="en")
 
 
 @pytest.fixture

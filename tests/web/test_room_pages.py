@@ -136,6 +136,8 @@ def test_a_second_overlapping_confirmation_is_told_and_changes_nothing(client, h
     first = RoomRequestFactory()
     second = RoomRequestFactory(start=first.start, end=first.end)
     confirm(first, hall, coordinator)
+    coordinator.preferred_language = "en"
+    coordinator.save(update_fields=["preferred_language"])
     client.force_login(coordinator)
     response = client.post(f"/rooms/requests/{second.pk}/confirm/", {"room": hall.pk}, follow=True)
     assert "This room is already booked at that time." in response.content.decode()
