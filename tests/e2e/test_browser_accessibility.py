@@ -38,7 +38,10 @@ from tests.web.fixtures import (  # noqa: F401
     verified_login,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # A phone held upright (iPhone 12 to 15) and a laptop.
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}

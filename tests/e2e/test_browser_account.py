@@ -10,7 +10,10 @@ from accounts.models import Role, User
 from tests.factories import OrganisationFactory, UserFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 PASSPHRASE = "a long and uncommon passphrase"

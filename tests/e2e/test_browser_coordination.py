@@ -16,7 +16,10 @@ from tests.smtp import wait_until
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 from tests.web.test_coordination_pages import coordinator, proposal
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

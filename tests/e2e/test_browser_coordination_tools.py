@@ -17,7 +17,10 @@ from tests.factories import DonationOfferFactory, GoodsNeedFactory, Organisation
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 from tests.web.test_coordination_pages import coordinator
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 

@@ -12,7 +12,10 @@ from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
 from tests.smtp import wait_until
 from tests.web.fixtures import chromium  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 WATCH_VIOLATIONS = """

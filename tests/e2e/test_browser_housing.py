@@ -17,7 +17,10 @@ from tests.factories import UserFactory
 from tests.smtp import wait_until
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 WATCH_VIOLATIONS = """

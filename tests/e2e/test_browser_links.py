@@ -11,7 +11,10 @@ from django.utils import timezone
 from matching.models import ActionLink, MatchState
 from tests.web.fixtures import chromium, link_path, make_scene, offer_it, page  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def answers(scene) -> tuple:

@@ -8,7 +8,10 @@ from matching.models import MatchState
 from notifications.models import Notification
 from tests.web.fixtures import PASSWORD, chromium, make_scene, offer_it, page  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def sign_in(page, live_server, username: str) -> None:

@@ -17,7 +17,10 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.rooms.factories import ROOM_ADDRESS, RoomFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 WATCH_VIOLATIONS = """

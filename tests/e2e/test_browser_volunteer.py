@@ -18,7 +18,10 @@ from tests.safety.scenes import coordinator, volunteer_need
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 from volunteers.models import AvailabilitySlot, VolunteerNeed
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 EXACT_ADDRESS = "Kochstraße 12, 04275 Leipzig"
