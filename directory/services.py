@@ -576,24 +576,32 @@ def _publish_target(profile: ProviderProfile, actor) -> str:
     return PublicationStatus.PUBLISHED
 
 
-def publish_service(*, service: Service, actor) -> Service:
-    """Publish a draft: public at once, or in review if the organisation needs review."""
-    _require_editor(actor, service.provider.organisation)
-    target = _publish_target(service.provider, actor)
+def _publish(model, pk: int, target: str):
+    """A draft goes to `target`; one already in review may go on to published."""
     allowed = (PublicationStatus.DRAFT,)
     if target == PublicationStatus.PUBLISHED:
         allowed += (PublicationStatus.IN_REVIEW,)
-    return _move(Service, service.pk, allowed, target)
+    return _move(model, pk, allowed, target)
+
+
+def _approve(model, pk: int):
+    return _move(
+        model,
+        pk,
+        (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT),
+        PublicationStatus.PUBLISHED,
+    )
+
+
+def publish_service(*, service: Service, actor) -> Service:
+    """Publish a draft: public at once, or in review if the organisation needs review."""
+    _require_editor(actor, service.provider.organisation)
+    return _publish(Service, service.pk, _publish_target(service.provider, actor))
 
 
 def approve_service(*, service: Service, actor) -> Service:
     _require_coordinator(actor)
-    return _move(
-        Service,
-        service.pk,
-        (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT),
-        PublicationStatus.PUBLISHED,
-    )
+    return _approve(Service, service.pk)
 
 
 def unpublish_service(*, service: Service, actor) -> Service:
@@ -609,21 +617,12 @@ def unpublish_service(*, service: Service, actor) -> Service:
 
 def publish_profile(*, profile: ProviderProfile, actor) -> ProviderProfile:
     _require_editor(actor, profile.organisation)
-    target = _publish_target(profile, actor)
-    allowed = (PublicationStatus.DRAFT,)
-    if target == PublicationStatus.PUBLISHED:
-        allowed += (PublicationStatus.IN_REVIEW,)
-    return _move(ProviderProfile, profile.pk, allowed, target)
+    return _publish(ProviderProfile, profile.pk, _publish_target(profile, actor))
 
 
 def approve_profile(*, profile: ProviderProfile, actor) -> ProviderProfile:
     _require_coordinator(actor)
-    return _move(
-        ProviderProfile,
-        profile.pk,
-        (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT),
-        PublicationStatus.PUBLISHED,
-    )
+    return _approve(ProviderProfile, profile.pk)
 
 
 # --- currency ------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def kept(request: HttpRequest) -> HttpResponse:
     overdue_anywhere = []
     if request.user.is_coordinator:
         for model in selectors.kept_models():
-            overdue_anywhere.extend(selectors.overdue(model.objects.select_related("owner")))
+            overdue_anywhere.extend(selectors.overdue(selectors.listed(model.objects.all())))
         overdue_anywhere.sort(key=lambda record: (record.last_confirmed_on, record.pk))
     context = {
         "rows": rows,

@@ -7,27 +7,13 @@
 
   var MAX_PAGES = 10;
 
+  // The map's base and number parsing are web/static/web/map.js's (loaded before this).
   function number(value, fallback) {
-    var parsed = parseFloat(value);
-    return isFinite(parsed) ? parsed : fallback;
+    return window.WillkommenMap.number(value, fallback);
   }
 
   function baseMap(element) {
-    var centre = (element.dataset.center || "51.3397,12.3731").split(",");
-    element.classList.add("map-ready");
-    var map = L.map(element, {
-      center: [number(centre[0], 51.3397), number(centre[1], 12.3731)],
-      zoom: number(element.dataset.zoom, 12),
-      scrollWheelZoom: false,
-      keyboard: true,
-    });
-    if (element.dataset.tileUrl) {
-      L.tileLayer(element.dataset.tileUrl, {
-        maxZoom: 19,
-        attribution: element.dataset.tileAttribution || "",
-      }).addTo(map);
-    }
-    return map;
+    return window.WillkommenMap.baseMap(element);
   }
 
   function marker(latlng, title, url) {
@@ -115,7 +101,7 @@
         window.print();
       });
     });
-    if (typeof L === "undefined") {
+    if (typeof L === "undefined" || !window.WillkommenMap) {
       return; // Leaflet did not load: the list and the addresses are there without it.
     }
     document.querySelectorAll("[data-directory-map]").forEach(function (element) {

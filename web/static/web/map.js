@@ -212,6 +212,9 @@
     });
   }
 
+  // Other pages' scripts (web/static/web/directory.js) draw their maps on the same base.
+  window.WillkommenMap = { baseMap: baseMap, number: number };
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
