@@ -54,6 +54,8 @@ class BatchResult:
     created: list[Match] = field(default_factory=list)
     cancelled: int = 0
     revised: bool = False
+    # Needs whose candidate offer another transaction held: this batch could not allocate them.
+    waiting: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -64,6 +66,7 @@ class BatchResult:
             "created": len(self.created),
             "cancelled": self.cancelled,
             "revised": self.revised,
+            "waiting": self.waiting,
         }
 
 
@@ -121,10 +124,11 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
         result.cancelled = len(decided.cancel)
         result.revised = decided.revised
 
-        # A need with a candidate offer that another batch held (skipped as locked) keeps its
-        # flag: the sweep schedules it again once that offer is free.
+        # A need with a candidate offer that another transaction held (skipped as locked) keeps
+        # its flag, and the task schedules the cell again (the sweep is only the fallback).
         skipped = set(found.offers) - set(offers)
         waiting = {adapter.need_id_of(batch.units[u]) for u, o, _ in found.pairs if o in skipped}
+        result.waiting = len(waiting)
         _clear_flags(adapter.need_model, set(needs) - waiting)
         _clear_offer_flags_in_cell(adapter.offer_model, cell)
     return result

@@ -4,10 +4,12 @@ The periodic full run that schedules every area is in `workers.tasks`, beside th
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from base.retry import RETRY
 from matching import batches, reminders
+from matching.debounce import claim_cell
 
 
 # A lost connection or a deadlock victim is worth another try; the dirty flag and the sweep
@@ -15,7 +17,12 @@ from matching import batches, reminders
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)
 def match_area(kind: str, cell: str) -> dict:
     """One batch: the open needs of one cell of one kind, allocated together."""
-    return batches.run_batch(kind, cell).as_dict()
+    result = batches.run_batch(kind, cell)
+    # An offer that a change or another batch held is free again soon: try the cell once more
+    # after the debounce rather than leaving the need to the sweep minutes later.
+    if result.waiting and claim_cell(kind, cell):
+        match_area.apply_async((kind, cell), countdown=settings.MATCHING_DEBOUNCE_SECONDS)
+    return result.as_dict()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY)

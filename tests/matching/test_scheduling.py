@@ -79,3 +79,35 @@ def test_a_broker_that_is_down_leaves_the_record_flagged_for_the_sweep(broker):
         assert schedule_cell("goods", "285:44") is False
     # The debounce key is gone, so the next change tries the broker again.
     assert not broker.exists(f"{KEY_PREFIX}:goods:285:44")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_found_its_offer_held_elsewhere_schedules_its_cell_again(broker):
+    from django.db import connections
+
+    from donations.models import DonationOffer
+    from matching.models import Match
+    from matching.tasks import match_area
+
+    need = GoodsNeedFactory(lat=51.34, lon=12.37, quantity=1)
+    offer = DonationOfferFactory(lat=51.34, lon=12.371, quantity=1)
+    cell = cell_of(need.approx_point)
+    # Another transaction (a handover being recorded, another cell's batch) holds the offer.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(
+                f"SELECT id FROM {DonationOffer._meta.db_table} WHERE id = %s FOR UPDATE",
+                [offer.pk],
+            )
+            outcome = match_area.run("goods", cell)
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+
+    assert outcome["waiting"] == 1 and outcome["created"] == 0
+    need.refresh_from_db()
+    assert need.needs_matching and not Match.objects.exists()
+    assert queued_batches(broker) == 1
+    assert broker.exists(f"{KEY_PREFIX}:goods:{cell}")
