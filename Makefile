@@ -26,6 +26,7 @@ test:
 bench:
 	scripts/bootstrap.sh test
 	$(PY) -m bench
+	$(PY) -m bench --only jobs --keep
 
 install:
 	scripts/bootstrap.sh test

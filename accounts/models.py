@@ -34,6 +34,7 @@ class OrganisationKind(models.TextChoices):
     INITIATIVE = "initiative", _("Initiative")
     WELCOME_CENTRE = "welcome_centre", _("Welcome centre")
     HOUSING_COMPANY = "housing_company", _("Housing company")
+    EMPLOYER = "employer", _("Employer")
 
 
 class Organisation(models.Model):

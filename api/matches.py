@@ -1,5 +1,6 @@
 """Matches: what a side or a coordinator sees of a match, and the steps of its workflow."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -22,9 +23,32 @@ from api.common import (
 )
 from api.throttles import WriteRateThrottle
 from base.errors import ApplicationError
+from jobs import selectors as jobs_selectors
+from jobs.models import JobSeeker
 from matching import selectors, workflow
 from matching.kinds import KINDS
 from matching.models import Handover, Match, MatchEvent, MatchMessage
+
+SEEKER_SUMMARY_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "occupations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "years": {"type": "number"},
+                },
+            },
+        },
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "german_level": {"type": "string"},
+        "district": {"type": "string"},
+    },
+}
 
 
 class MatchSideSerializer(serializers.Serializer):
@@ -38,10 +62,24 @@ class MatchSideSerializer(serializers.Serializer):
     address = serializers.CharField(allow_null=True)
     location = PointField(source="point", allow_null=True)
     contact = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField(
+        help_text="A person looking for work: what an employer may know of them before both "
+        "said yes (occupations with years, languages, German level, district); null for "
+        "other kinds."
+    )
 
     def get_title(self, obj) -> str:
-        # A volunteer profile has no title, and the volunteer's name is theirs to give.
+        # A volunteer profile or a person's profile has no title, and the name is theirs to
+        # give.
+        if isinstance(obj, JobSeeker):
+            return str(_("Person looking for work"))
         return getattr(obj, "title", None) or str(_("Volunteer"))
+
+    @extend_schema_field(SEEKER_SUMMARY_SCHEMA)
+    def get_summary(self, obj) -> dict | None:
+        if isinstance(obj, JobSeeker):
+            return jobs_selectors.seeker_summary(obj, get_language())
+        return None
 
     @extend_schema_field(CONTACT_SCHEMA)
     def get_contact(self, obj) -> dict | None:
@@ -71,8 +109,9 @@ class ShiftTimesSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
-    """A match of any kind: `need` is a goods need, a volunteer need or a household, `offer`
-    a donation, a volunteer profile or a flat; `shift` is set for volunteer matches."""
+    """A match of any kind: `need` is a goods need, a volunteer need, a household or a job,
+    `offer` a donation, a volunteer profile, a flat or a person looking for work (shown by
+    `summary` until both said yes); `shift` is set for volunteer matches."""
 
     need = MatchSideSerializer()
     offer = MatchSideSerializer()
@@ -161,8 +200,12 @@ class QuantityInput(serializers.Serializer):
 
 class ManualMatchInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Match.Kind.choices)
-    need = serializers.IntegerField(help_text="Id of the goods need, volunteer need or household.")
-    offer = serializers.IntegerField(help_text="Id of the donation, volunteer profile or flat.")
+    need = serializers.IntegerField(
+        help_text="Id of the goods need, volunteer need, household or job."
+    )
+    offer = serializers.IntegerField(
+        help_text="Id of the donation, volunteer profile, flat or person looking for work."
+    )
     quantity = serializers.IntegerField(required=False, help_text="Goods: how many.")
     shift = serializers.IntegerField(required=False, help_text="Volunteers: the shift's id.")
     reason = serializers.CharField(allow_blank=True)

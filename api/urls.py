@@ -12,6 +12,8 @@ from api import (
     events,
     goods,
     housing,
+    jobs,
+    kept,
     matches,
     notifications,
     rooms,
@@ -424,6 +426,44 @@ urlpatterns = [
         "directory/providers/<int:pk>/approve/",
         directory.ProviderApproveApi.as_view(),
         name="directory-providers-approve",
+    ),
+    # --- kept records (issue 14; api/kept.py) ---
+    path("kept/", kept.KeptListApi.as_view(), name="kept"),
+    path(
+        "kept/<str:label>/<int:pk>/confirm/",
+        kept.KeptConfirmApi.as_view(),
+        name="kept-confirm",
+    ),
+    # --- work: employers, jobs, people looking for work (issue 15; api/jobs.py) ---
+    path("occupations/", jobs.OccupationListApi.as_view(), name="occupations"),
+    path("employers/", jobs.EmployerListCreateApi.as_view(), name="employers"),
+    path("employers/<int:pk>/check/", jobs.EmployerCheckApi.as_view(), name="employers-check"),
+    path(
+        "employers/<int:pk>/uncheck/", jobs.EmployerUncheckApi.as_view(), name="employers-uncheck"
+    ),
+    path("jobs/", jobs.JobListCreateApi.as_view(), name="jobs"),
+    path("jobs/map/", jobs.JobMapApi.as_view(), name="jobs-map"),
+    path("jobs/<int:pk>/", jobs.JobDetailApi.as_view(), name="jobs-detail"),
+    path("jobs/<int:pk>/withdraw/", jobs.JobWithdrawApi.as_view(), name="jobs-withdraw"),
+    path("jobs/<int:pk>/publish/", jobs.JobPublishApi.as_view(), name="jobs-publish"),
+    path("jobs/<int:pk>/residence/", jobs.JobResidenceApi.as_view(), name="jobs-residence"),
+    path("jobs/<int:pk>/diagnosis/", jobs.JobDiagnosisApi.as_view(), name="jobs-diagnosis"),
+    path("job-seekers/", jobs.JobSeekerListCreateApi.as_view(), name="job-seekers"),
+    path("job-seekers/<int:pk>/", jobs.JobSeekerDetailApi.as_view(), name="job-seekers-detail"),
+    path(
+        "job-seekers/<int:pk>/withdraw/",
+        jobs.JobSeekerWithdrawApi.as_view(),
+        name="job-seekers-withdraw",
+    ),
+    path(
+        "job-seekers/<int:pk>/publish/",
+        jobs.JobSeekerPublishApi.as_view(),
+        name="job-seekers-publish",
+    ),
+    path(
+        "job-seekers/<int:pk>/diagnosis/",
+        jobs.JobSeekerDiagnosisApi.as_view(),
+        name="job-seekers-diagnosis",
     ),
     # --- documentation ---
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

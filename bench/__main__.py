@@ -24,7 +24,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     d = Sizes()
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--only", choices=["search", "batch", "quality"])
+    # `jobs`: the jobs batch and its quality alone (`make bench` runs it after the rest).
+    p.add_argument("--only", choices=["search", "batch", "quality", "jobs"])
     p.add_argument("--keep", action="store_true", help="reuse the generated base instance")
     p.add_argument("--offers", type=int, default=d.offers)
     p.add_argument("--offers-large", type=int, default=d.offers_large)
@@ -35,6 +36,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--volunteers", type=int, default=d.volunteers)
     p.add_argument("--users", type=int, default=d.users)
     p.add_argument("--organisations", type=int, default=d.organisations)
+    p.add_argument("--job-places", type=int, default=d.job_places)
+    p.add_argument("--job-seekers", type=int, default=d.job_seekers)
+    p.add_argument("--employers", type=int, default=d.employers)
     p.add_argument("--samples", type=int, default=200, help="needs timed in the search")
     p.add_argument("--naive-samples", type=int, default=5, help="needs scanned naively")
     p.add_argument("--limit", type=int, default=None, help="candidates per need")
@@ -133,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         volunteers=args.volunteers,
         users=args.users,
         organisations=args.organisations,
+        job_places=args.job_places,
+        job_seekers=args.job_seekers,
+        employers=args.employers,
     )
     limit = args.limit or settings.MATCHING_CANDIDATES_PER_NEED
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -156,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         generate.load_goods_needs(ctx, sizes.goods_needs)
         generate.load_housing(ctx, sizes.households, sizes.flats)
         generate.load_volunteers(ctx, sizes.volunteers, sizes.shifts)
+        generate.load_jobs(ctx, sizes.job_places, sizes.job_seekers, sizes.employers)
         generate.analyze()
         state = {**wanted, "now": now.isoformat(), "last_offer_id": last_offer}
         write_state(state)
@@ -184,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.only != "quality":
             tables.append(scenarios.batch_table([goods, housing, shifts], solver))
         tables.append(scenarios.quality_table(goods, housing, shifts, now=now, tz=tz))
+    if args.only == "jobs":
+        jobs = scenarios.jobs_batch(now=now, tz=tz, limit=limit, chunk=args.chunk)
+        tables.append(scenarios.batch_table([jobs], None))
+        tables.append(scenarios.quality_table(None, None, None, now=now, tz=tz, jobs=jobs))
     if args.only in (None, "search") and args.offers_large > sizes.offers:
         extra = args.offers_large - sizes.offers
         start = time.perf_counter()

@@ -60,6 +60,10 @@ BENCH_TABLES = (
     "volunteers_volunteerneed",
     "housing_housingoffer",
     "housing_housingneed",
+    "jobs_experience",
+    "jobs_jobseeker",
+    "jobs_job",
+    "jobs_employer",
     "accounts_membership",
     "accounts_organisation",
     "accounts_user",
@@ -77,6 +81,9 @@ class Sizes:
     volunteers: int = 10_000
     users: int = 300
     organisations: int = 100
+    job_places: int = 5_000
+    job_seekers: int = 20_000
+    employers: int = 300
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -668,6 +675,223 @@ def load_volunteers(ctx: Context, volunteers: int, shifts: int) -> None:
     )
     copy_rows("volunteers_shift", ("start", "end", "people", "people_open", "need_id"), shift_rows)
     _sync_identity(["volunteers_volunteerprofile", "volunteers_volunteerneed"])
+
+
+# Hours of jobs and how often each is offered; people want one to three kinds.
+JOB_HOURS = ("full_time", "part_time", "mini_job", "training", "internship")
+JOB_HOURS_P = (0.45, 0.25, 0.1, 0.15, 0.05)
+# 1–8 places per job, most with one or two (mean ≈ 3.3: 5,000 places in ≈ 1,500 jobs).
+JOB_PLACES_P = (0.25, 0.2, 0.15, 0.12, 0.1, 0.08, 0.05, 0.05)
+CEFR = ("", "A1", "A2", "B1", "B2", "C1", "C2")
+JOB_GERMAN_P = (0.2, 0.15, 0.25, 0.25, 0.1, 0.05, 0.0)
+SEEKER_GERMAN_P = (0.1, 0.2, 0.25, 0.25, 0.12, 0.06, 0.02)
+JOB_SKILLS = (
+    "driving licence b",
+    "forklift licence",
+    "first aid",
+    "haccp",
+    "excel",
+    "customer service",
+    "night shifts",
+    "welding certificate",
+)
+
+
+def _pg_array(values: Iterable[str]) -> str:
+    return "{" + ",".join(values) + "}"
+
+
+def _occupations() -> tuple[list[str], dict[str, int], dict[str, str]]:
+    """(unit group codes, id by code, group code by unit code) of the shared taxonomy."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.id, o.code, p.code FROM jobs_occupation o "
+            "LEFT JOIN jobs_occupation p ON p.id = o.parent_id ORDER BY o.code"
+        )
+        rows = cursor.fetchall()
+    ids = {code: pk for pk, code, _parent in rows}
+    units = [code for _pk, code, parent in rows if parent is not None]
+    return units, ids, {code: parent for _pk, code, parent in rows if parent is not None}
+
+
+def load_jobs(ctx: Context, places: int, seekers: int, employers: int) -> None:
+    """Employers (nine in ten checked), jobs with 1–8 places until `places` places exist, and
+    `seekers` people looking for work, each with 1–3 occupations of experience.
+
+    Occupations follow a Zipf law over the unit groups; people's experience follows half the
+    jobs' ranking and half its own, so some occupations are sought after and others crowded.
+    """
+    rng = ctx.rng
+    now = ctx.now
+    today = now.date()
+    units, occupation_ids, groups = _occupations()
+    job_w = zipf_weights(len(units), np.random.default_rng(4_000_037))
+    seeker_w = 0.5 * job_w + 0.5 * zipf_weights(len(units), np.random.default_rng(5_000_011))
+    seeker_w /= seeker_w.sum()
+    # Employers: organisations of their own with one admin member each.
+    staff = _users(rng, employers, "donor", "employer", now)
+    org_start = _next_id("accounts_organisation")
+    orgs = list(range(org_start, org_start + employers))
+    copy_rows(
+        "accounts_organisation",
+        ("id", "name", "kind", "city", "email", "created_at"),
+        ((i, f"Bench employer {i}", "employer", "Leipzig", "", now) for i in orgs),
+    )
+    copy_rows(
+        "accounts_membership",
+        ("user_id", "organisation_id", "is_admin", "status", "created_at"),
+        ((u, o, True, "active", now) for u, o in zip(staff, orgs, strict=True)),
+    )
+    checked = rng.random(employers) < 0.9
+    copy_rows(
+        "jobs_employer",
+        ("organisation_id", "checked_at", "checked_by_id", "created_at"),
+        ((o, now if checked[i] else None, None, now) for i, o in enumerate(orgs)),
+    )
+    # Jobs, until `places` places exist.
+    job_rows = []
+    job_id = _next_id("jobs_job")
+    total = 0
+    while total < places:
+        k = min(int(rng.choice(8, p=JOB_PLACES_P)) + 1, places - total)
+        total += k
+        lat, lon = sample_points(rng, 1)
+        who = int(rng.integers(employers))
+        code = units[int(rng.choice(len(units), p=job_w))]
+        if rng.random() < 0.1:
+            code = groups[code]  # a whole group: "any work in construction"
+        hours = JOB_HOURS[int(rng.choice(5, p=JOB_HOURS_P))]
+        training = hours == "training"
+        irrelevant = training and rng.random() < 0.7
+        open_to = (
+            [] if irrelevant else (["permit"] if rng.random() < 0.4 else ["approval", "permit"])
+        )
+        pay_min = None if rng.random() < 0.3 else round(float(rng.uniform(1600, 3400)), -1)
+        languages = [] if rng.random() < 0.8 else [str(rng.choice(LANGUAGES[1:]))]
+        skills = [] if rng.random() < 0.7 else [str(rng.choice(JOB_SKILLS))]
+        created_at = now - timedelta(days=float(rng.uniform(0, 45)))
+        job_rows.append(
+            _placed(lat[0], lon[0], created_at)
+            + (
+                job_id,
+                f"Job {job_id}",
+                "",
+                k,
+                k,
+                bool(rng.random() < 0.03),
+                hours,
+                today + timedelta(days=int(rng.integers(-10, 60))),
+                pay_min,
+                None if pay_min is None else pay_min + 400,
+                "month",
+                CEFR[int(rng.choice(7, p=JOB_GERMAN_P))],
+                json.dumps(languages),
+                _pg_array(skills),
+                bool(rng.random() < 0.1),
+                _pg_array(open_to),
+                irrelevant,
+                float(rng.choice([10.0, 20.0, 30.0, 50.0])),
+                int(occupation_ids[code]),
+                int(orgs[who]),
+                int(staff[who]),
+            )
+        )
+        job_id += 1
+    copy_rows(
+        "jobs_job",
+        PLACED_COLUMNS
+        + (
+            "id",
+            "title",
+            "description",
+            "places",
+            "places_open",
+            "remote",
+            "hours",
+            "start_date",
+            "pay_min",
+            "pay_max",
+            "pay_period",
+            "german_min",
+            "languages",
+            "skills",
+            "requires_recognition",
+            "open_to",
+            "residence_irrelevant",
+            "max_distance_km",
+            "occupation_id",
+            "organisation_id",
+            "created_by_id",
+        ),
+        job_rows,
+    )
+    # People looking for work, each with an account of their own.
+    people = _users(rng, seekers, "donor", "seeker", now)
+    start = _next_id("jobs_jobseeker")
+    lat, lon = sample_points(rng, seekers)
+    created = _created(rng, now, seekers, 90)
+    german = rng.choice(7, size=seekers, p=SEEKER_GERMAN_P)
+    radius = rng.choice([5.0, 10.0, 15.0, 20.0, 30.0], size=seekers, p=[0.15, 0.25, 0.3, 0.2, 0.1])
+    recognition = rng.choice(
+        ["none", "in_recognition", "recognised"], size=seekers, p=[0.7, 0.15, 0.15]
+    )
+    permit = rng.random(seekers) < 0.65
+    available = rng.integers(-30, 90, seekers)
+    seeker_rows, experience_rows = [], []
+    for i in range(seekers):
+        pk = start + i
+        wanted = rng.choice(5, size=int(rng.integers(1, 4)), replace=False, p=JOB_HOURS_P)
+        langs = [
+            str(c) for c in rng.choice(LANGUAGES[1:], size=int(rng.integers(1, 4)), replace=False)
+        ]
+        skills = [
+            str(s) for s in rng.choice(JOB_SKILLS, size=int(rng.integers(0, 3)), replace=False)
+        ]
+        seeker_rows.append(
+            _placed(lat[i], lon[i], created[i])
+            + (
+                pk,
+                "",
+                "",
+                CEFR[int(german[i])],
+                json.dumps(langs),
+                _pg_array(sorted(skills)),
+                _pg_array(sorted(JOB_HOURS[int(h)] for h in wanted)),
+                float(radius[i]),
+                today + timedelta(days=int(available[i])),
+                str(recognition[i]),
+                "permit" if permit[i] else "approval",
+                "",
+                int(people[i]),
+            )
+        )
+        for j in rng.choice(len(units), size=int(rng.integers(1, 4)), replace=False, p=seeker_w):
+            years = round(float(rng.exponential(4.0)), 1)
+            experience_rows.append((pk, int(occupation_ids[units[int(j)]]), min(years, 40.0)))
+    copy_rows(
+        "jobs_jobseeker",
+        PLACED_COLUMNS
+        + (
+            "id",
+            "person_name",
+            "person_phone",
+            "german_level",
+            "languages",
+            "skills",
+            "hours_wanted",
+            "travel_radius_km",
+            "available_from",
+            "recognition",
+            "residence",
+            "description",
+            "created_by_id",
+        ),
+        seeker_rows,
+    )
+    copy_rows("jobs_experience", ("job_seeker_id", "occupation_id", "years"), experience_rows)
+    _sync_identity(
+        ["accounts_organisation", "jobs_employer", "jobs_job", "jobs_jobseeker", "jobs_experience"]
+    )
 
 
 def analyze() -> None:

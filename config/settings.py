@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "volunteers",
     "donations",
     "housing",
+    # Work as a fourth kind of help (issue 15): employers' places, people looking for work.
+    "jobs",
     # The information hub (issue 14): rooms that initiatives can book, events and courses;
     # below them, texts in many languages with an honest status and records kept current.
     "rooms",
@@ -461,6 +463,11 @@ MATCHING_CELL_DEGREES = (
 )
 # A change waits this long before its cell is matched, so that a burst of new records (an
 # import, a busy morning) is allocated together in one batch.
+# Work (issue 15): how far a remote job reaches; how many days after a job's start a person
+# may still begin; whether a coordinator reviews every proposal of work (at first: yes).
+JOBS_REMOTE_REACH_KM = env.float("JOBS_REMOTE_REACH_KM", default=300.0)
+JOBS_START_TOLERANCE_DAYS = env.int("JOBS_START_TOLERANCE_DAYS", default=30)
+JOBS_REVIEW_EVERY_PROPOSAL = env.bool("JOBS_REVIEW_EVERY_PROPOSAL", default=True)
 MATCHING_DEBOUNCE_SECONDS = env.float("MATCHING_DEBOUNCE_SECONDS", default=5.0)
 # Candidates fetched per need, nearest first.
 MATCHING_CANDIDATES_PER_NEED = env.int("MATCHING_CANDIDATES_PER_NEED", default=50)

@@ -43,6 +43,7 @@ from demo.content import load_content
 from demo.directory import load_directory
 from demo.events import load_events
 from demo.housing import LANDLORDS, load_housing
+from demo.jobs import load_jobs
 from demo.rooms import CITY, CITY_EMAIL, load_rooms
 from demo.volunteers import VOLUNTEERS, load_volunteers
 from demo.workflow import walk_demo_matches
@@ -732,6 +733,7 @@ def _load(report: DemoReport, today: date, grant_coordinator_permissions: bool) 
     load_events(report, today)
     load_directory(report)
     load_content(report)
+    load_jobs(today, report, users[COORDINATOR_USERNAME])
     for spec in USERS:
         user = users[spec.username]
         token, _created = Token.objects.get_or_create(user=user)

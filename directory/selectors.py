@@ -86,6 +86,12 @@ def in_review() -> QuerySet[Service]:
     return Service.objects.filter(status=PublicationStatus.IN_REVIEW).order_by("updated_at", "pk")
 
 
+def profiles_in_review() -> QuerySet[ProviderProfile]:
+    return ProviderProfile.objects.filter(status=PublicationStatus.IN_REVIEW).order_by(
+        "updated_at", "pk"
+    )
+
+
 # --- open now ---------------------------------------------------------------------------------
 
 

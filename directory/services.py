@@ -8,7 +8,10 @@ Publication: `publish_*` makes a draft public at once, or puts it in review when
 organisation's profile says `needs_review` (a coordinator's own publishing never waits);
 `approve_*` (coordinators) publishes what waits. A change made by the organisation to a
 published entry of an organisation that needs review goes back to review, so that review
-cannot be passed by publishing something harmless and changing it afterwards.
+cannot be passed by publishing something harmless and changing it afterwards. Whenever an
+entry starts to wait for review, and when a coordinator approves one that waited,
+`directory.signals` says so after commit (notifications tells the coordinators and the
+organisation's admins).
 
 Hours: see `directory.hours` for the rule (a closing time before the opening time means past
 midnight, up to 06:00; "18:00–09:00" is refused as ending before it starts).
@@ -39,6 +42,7 @@ from directory.models import (
     Service,
     Weekday,
 )
+from directory.signals import review_approved, submitted_for_review
 from directory.taxonomy import SPOKEN, TOPICS
 from editorial import services as editorial
 from editorial.languages import content_languages, is_content_language
@@ -346,10 +350,12 @@ def save_provider_profile(
         profile.kind = kind
     if "needs_review" in values:
         profile.needs_review = bool(values["needs_review"])
+    status_before = profile.status
     profile.status = _status_after_change(profile, profile, actor)
     profile.last_confirmed_on = timezone.localdate()
     profile.last_confirmed_by = actor
     profile.save()
+    _announce_status(ProviderProfile, profile, status_before)
     return profile
 
 
@@ -496,10 +502,12 @@ def update_service(*, service: Service, actor, language: str | None = None, **ch
     _write_text(locked.text, language, text_fields, actor)
     for name, value in model.items():
         setattr(locked, name, value)
+    status_before = locked.status
     locked.status = _status_after_change(locked, locked.provider, actor)
     locked.last_confirmed_on = timezone.localdate()
     locked.last_confirmed_by = actor
     locked.save()
+    _announce_status(Service, locked, status_before)
     _write_hours(locked, cleaned_hours, cleaned_exceptions)
     return locked
 
@@ -549,7 +557,31 @@ def translate_profile(*, profile: ProviderProfile, actor, language: str, fields:
 # --- publication ------------------------------------------------------------------------------
 
 
-def _move(model, pk: int, allowed_from: tuple[str, ...], target: str, *, same_ok=True):
+def _announce_status(model, record, before: str, *, approval: bool = False) -> None:
+    """Tell the layers above, once committed, that the record started to wait for review, or
+    that a coordinator's `approval` published what waited."""
+    if record.status == before:
+        return
+    if record.status == PublicationStatus.IN_REVIEW:
+        signal = submitted_for_review
+    elif approval and before == PublicationStatus.IN_REVIEW:
+        signal = review_approved
+    else:
+        return
+    # Robust: the change is saved already; a receiver that fails is logged, and the editor's
+    # request still succeeds.
+    transaction.on_commit(lambda: signal.send(sender=model, record=record), robust=True)
+
+
+def _move(
+    model,
+    pk: int,
+    allowed_from: tuple[str, ...],
+    target: str,
+    *,
+    same_ok=True,
+    approval: bool = False,
+):
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=pk)
         if locked.status == target and same_ok:
@@ -565,8 +597,10 @@ def _move(model, pk: int, allowed_from: tuple[str, ...], target: str, *, same_ok
                 },
                 code=WRONG_STATE,
             )
+        before = locked.status
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
+        _announce_status(model, locked, before, approval=approval)
         return locked
 
 
@@ -590,6 +624,7 @@ def _approve(model, pk: int):
         pk,
         (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT),
         PublicationStatus.PUBLISHED,
+        approval=True,
     )
 
 

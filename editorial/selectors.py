@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from accounts.selectors import active_organisations_of
 from editorial.languages import content_languages, search_config
 from editorial.models import Kept, Text, Translation, TranslationStatus
 
@@ -160,3 +161,10 @@ def title_of(record: Kept, language: str) -> str:
 def is_overdue(record: Kept, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return record.last_confirmed_on <= today - timedelta(days=settings.EDITORIAL_CONFIRM_EVERY_DAYS)
+
+
+def may_confirm(user, record: Kept) -> bool:
+    """Whether `user` may confirm `record` as still right: an active member of the keeping
+    organisation, or a coordinator (the page and the API ask this one rule)."""
+    ours = active_organisations_of(user).filter(pk=record.owner_id).exists()
+    return ours or user.is_coordinator

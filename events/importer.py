@@ -9,16 +9,29 @@ longer in the feed is unpublished (and published again if it comes back).
 What counts as a change is a fingerprint of the VEVENT as the feed wrote it, without DTSTAMP
 (which many servers set to the moment the feed was generated).
 
+Changed and cancelled dates of a series, as Google, Outlook and Nextcloud write them: a
+second VEVENT with the series' UID and a RECURRENCE-ID (the original start). The model has no
+per-date change, so a moved date is its original start left out (EXDATE) and the new start
+added (RDATE) on the same series, as long as the series' other dates; a per-date title,
+description, place or length is not kept. An override with STATUS:CANCELLED leaves its date
+out; a series with STATUS:CANCELLED (or with every date left out) is treated as gone from the
+feed: unpublished, and not created. The overrides are part of the fingerprint, so a changed
+override updates the series and a removed one brings the original date back.
+
 Feeds are not all tidy: a repeating event without an end is imported up to OPEN_ENDED_DAYS
 ahead (and extended when the feed is imported again after it changed); an event the site's
-rules refuse (a date in 1900) is skipped and named in the result; overrides of single dates
-(RECURRENCE-ID) are left out.
+rules refuse (a date in 1900) is skipped and named in the result. The parser drops a property
+it cannot read (a misspelt RRULE, EXDATE or RECURRENCE-ID) and goes on, which would import a
+series with wrong dates, or an override as a series of its own: an event any of whose date
+properties could not be read is skipped instead and named, and a series imported before stays
+as it was (it is still in the feed). Every skipped event is logged with its reason. All-day
+dates (VALUE=DATE) have no flag of their own: they are local midnight to midnight.
 """
 
 import hashlib
 import logging
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -29,7 +42,7 @@ from icalendar import Calendar, vRecur
 from base.errors import ApplicationError
 from events import services
 from events.models import EventCategory, EventSeries, EventStatus, ExternalCalendar
-from events.recurrence import zone
+from events.recurrence import RuleError, normalise_rule, starts, zone
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +50,19 @@ OPEN_ENDED_DAYS = 365
 FETCH_TIMEOUT_SECONDS = 30
 MAX_FEED_BYTES = 10 * 1024 * 1024
 DEFAULT_DURATION = timedelta(hours=1)
+# The properties that say when an event takes place; one the parser could not read (it drops
+# it and notes it in `errors`) makes the whole event unreadable. None: a line it could not
+# split at all, whose property is unknown.
+DATE_PROPERTIES = {
+    None,
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RRULE",
+    "EXDATE",
+    "RDATE",
+    "RECURRENCE-ID",
+}
 
 
 class FeedError(Exception):
@@ -66,6 +92,17 @@ class FeedEvent:
     rrule: str
     exdates: list[datetime]
     rdates: list[datetime]
+    cancelled: bool = False
+
+
+@dataclass
+class ParsedFeed:
+    events: list[FeedEvent]
+    # (UID, messages) of the events that could not be read.
+    skipped: list[tuple[str, dict]]
+    # The UIDs of events that are in the feed but could not be read: their series stay as
+    # they are, neither changed nor unpublished.
+    unreadable: set[str]
 
 
 def fetch(url: str) -> bytes:
@@ -85,7 +122,9 @@ def fetch(url: str) -> bytes:
 
 def _as_datetime(value, tz_name: str) -> datetime:
     """A DTSTART/EXDATE/RDATE value as an aware datetime: a date is local midnight, a
-    floating time is local time."""
+    floating time is local time, a period (RDATE;VALUE=PERIOD) its start."""
+    if isinstance(value, tuple) and value:
+        value = value[0]
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=zone(tz_name))
@@ -141,48 +180,158 @@ def _text(component, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse(data: bytes) -> tuple[list[FeedEvent], list[tuple[str, dict]]]:
-    """The feed's events, and the ones that could not be read (UID, messages)."""
+def _cancelled(component) -> bool:
+    return _text(component, "status").upper() == "CANCELLED"
+
+
+def _sequence(component) -> int:
+    try:
+        return int(component.get("sequence", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _unreadable(component) -> list[str]:
+    return [
+        f"{name}: {message}" if name else str(message)
+        for name, message in component.errors
+        if name is None or str(name).upper() in DATE_PROPERTIES
+    ]
+
+
+def _start(component, tz_name: str | None = None) -> tuple[datetime, str]:
+    if component.get("dtstart") is None:
+        raise ValueError("it has no start (DTSTART)")
+    value = component.decoded("dtstart")
+    tz_name = tz_name or _zone_name(value)
+    return _as_datetime(value, tz_name), tz_name
+
+
+def _overrides(overrides: list, tz_name: str) -> dict[datetime, object]:
+    """The changed dates by their original start (UTC); of two for the same date, the one
+    with the higher SEQUENCE, else the later in the feed."""
+    found: dict[datetime, object] = {}
+    for component in overrides:
+        recurrence_id = component.get("recurrence-id")
+        if recurrence_id.params.get("RANGE"):
+            # THISANDFUTURE would change every later date: the model cannot say so.
+            raise ValueError("a change of all later dates (RECURRENCE-ID;RANGE) is not supported")
+        original = _as_datetime(component.decoded("recurrence-id"), tz_name).astimezone(UTC)
+        kept = found.get(original)
+        if kept is None or _sequence(component) >= _sequence(kept):
+            found[original] = component
+    return found
+
+
+def _group_fingerprint(master, overrides: list) -> str:
+    # A series without overrides keeps the fingerprint it always had (imported series are
+    # not all changed once); the overrides' order in the feed does not count.
+    if not overrides:
+        return _fingerprint(master)
+    parts = [_fingerprint(master), *sorted(_fingerprint(o) for o in overrides)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _no_date_left(event: FeedEvent) -> bool:
+    """Every date is left out (all cancelled one by one): the series is cancelled. A rule the
+    site cannot read is left to the services, which name the reason."""
+    try:
+        rule = normalise_rule(event.rrule, tz=event.time_zone)
+        found = starts(
+            event.starts_at,
+            rule=rule,
+            tz=event.time_zone,
+            exdates=event.exdates,
+            rdates=event.rdates,
+            limit=1,
+        )
+    except (RuleError, ValueError, TypeError, KeyError):
+        return False
+    return not found
+
+
+def _event(uid: str, master, overrides: list) -> FeedEvent:
+    starts_at, tz_name = _start(master)
+    if master.get("dtend") is not None:
+        ends_at = _as_datetime(master.decoded("dtend"), tz_name)
+        duration = ends_at - starts_at
+    elif master.get("duration") is not None:
+        duration = master.decoded("duration")
+    else:
+        all_day = not isinstance(master.decoded("dtstart"), datetime)
+        duration = timedelta(days=1) if all_day else DEFAULT_DURATION
+    exdates = _dates(master, "exdate", tz_name)
+    rdates = _dates(master, "rdate", tz_name)
+    moved_to = []
+    for original, component in _overrides(overrides, tz_name).items():
+        if _cancelled(component):
+            exdates.append(original)
+            continue
+        moved, _zone = _start(component, tz_name)
+        if moved != original:
+            # No per-date change in the model: the original date out, the new one in.
+            exdates.append(original)
+            moved_to.append(moved)
+    # A date another date was moved to takes place, even where the series left it out (two
+    # dates that swap places).
+    arrived = {moment.astimezone(UTC) for moment in moved_to}
+    exdates = [moment for moment in exdates if moment.astimezone(UTC) not in arrived]
+    event = FeedEvent(
+        uid=uid,
+        fingerprint=_group_fingerprint(master, overrides),
+        title=_text(master, "summary")[:300],
+        description=_text(master, "description"),
+        location=_text(master, "location")[:300],
+        url=_text(master, "url")[:500],
+        starts_at=starts_at,
+        duration=duration,
+        time_zone=tz_name,
+        rrule=_rule(master, starts_at),
+        exdates=exdates,
+        rdates=rdates + moved_to,
+        cancelled=_cancelled(master),
+    )
+    if not event.cancelled and _no_date_left(event):
+        event = replace(event, cancelled=True)
+    return event
+
+
+def parse(data: bytes) -> ParsedFeed:
+    """The feed's events (a series with its changed dates), and the ones that could not be
+    read (UID, messages)."""
     try:
         calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as error:
         raise FeedError(f"not an iCalendar feed: {error}") from error
-    events, skipped = [], []
+    masters: dict[str, list] = {}
+    overrides: dict[str, list] = {}
+    problems: dict[str, list[str]] = {}
+    skipped: list[tuple[str, dict]] = []
     for component in calendar.walk("VEVENT"):
-        uid = _text(component, "uid")
-        if not uid or component.get("recurrence-id") is not None:
+        uid = _text(component, "uid")[:500]
+        if not uid:
+            skipped.append(("", {"detail": ["an event without UID"]}))
+            continue
+        problems.setdefault(uid, []).extend(_unreadable(component))
+        kind = overrides if component.get("recurrence-id") is not None else masters
+        kind.setdefault(uid, []).append(component)
+        masters.setdefault(uid, [])
+    events, unreadable = [], set()
+    for uid, found in masters.items():
+        if problems[uid]:
+            skipped.append((uid, {"detail": problems[uid]}))
+            unreadable.add(uid)
+            continue
+        if not found:
+            # Only changed dates: the series itself is not (or no longer) in the feed.
+            skipped.append((uid, {"detail": ["changed dates (RECURRENCE-ID) without their event"]}))
             continue
         try:
-            start_value = component.decoded("dtstart")
-            tz_name = _zone_name(start_value)
-            starts_at = _as_datetime(start_value, tz_name)
-            if component.get("dtend") is not None:
-                ends_at = _as_datetime(component.decoded("dtend"), tz_name)
-                duration = ends_at - starts_at
-            elif component.get("duration") is not None:
-                duration = component.decoded("duration")
-            else:
-                all_day = not isinstance(start_value, datetime)
-                duration = timedelta(days=1) if all_day else DEFAULT_DURATION
-            events.append(
-                FeedEvent(
-                    uid=uid[:500],
-                    fingerprint=_fingerprint(component),
-                    title=_text(component, "summary")[:300],
-                    description=_text(component, "description"),
-                    location=_text(component, "location")[:300],
-                    url=_text(component, "url")[:500],
-                    starts_at=starts_at,
-                    duration=duration,
-                    time_zone=tz_name,
-                    rrule=_rule(component, starts_at),
-                    exdates=_dates(component, "exdate", tz_name),
-                    rdates=_dates(component, "rdate", tz_name),
-                )
-            )
+            events.append(_event(uid, found[0], overrides.get(uid, [])))
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             skipped.append((uid, {"detail": [str(error)]}))
-    return events, skipped
+            unreadable.add(uid)
+    return ParsedFeed(events=events, skipped=skipped, unreadable=unreadable)
 
 
 def _fields(event: FeedEvent) -> dict:
@@ -210,13 +359,14 @@ def import_feed(
     categories: list[EventCategory] | tuple = (),
 ) -> ImportResult:
     """Create or update the series of the feed's events, unpublish those it no longer has."""
-    events, skipped = parse(data)
-    result = ImportResult(skipped=list(skipped))
-    seen = set()
-    for event in events:
-        if event.uid in seen:
+    parsed = parse(data)
+    result = ImportResult(skipped=list(parsed.skipped))
+    present = set(parsed.unreadable)
+    for event in parsed.events:
+        if event.cancelled:
+            # Cancelled as a whole: as if it had left the feed (unpublished below).
             continue
-        seen.add(event.uid)
+        present.add(event.uid)
         try:
             with transaction.atomic():
                 _import_one(
@@ -232,7 +382,11 @@ def import_feed(
         except IntegrityError:
             # Another import created it a moment ago: the next run compares it.
             result.unchanged += 1
-    gone = EventSeries.objects.filter(source=source, published=True).exclude(external_uid__in=seen)
+    for uid, messages in result.skipped:
+        log.warning("event %r of %s skipped: %s", uid, source, messages)
+    gone = EventSeries.objects.filter(source=source, published=True).exclude(
+        external_uid__in=present
+    )
     result.unpublished = gone.update(status=EventStatus.UNPUBLISHED, updated_at=timezone.now())
     return result
 

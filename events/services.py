@@ -16,7 +16,9 @@ the safe default — publishes after a coordinator approved (`submit` → in rev
 `approve`). Imports and the demo (no user: calendars configured by coordinators) publish
 directly. A change by such an organisation to a published series sends it back to review,
 so that review cannot be passed by publishing something harmless and changing it later;
-cancelling or adding one date does not (it changes no text or place).
+cancelling or adding one date does not (it changes no text or place). Whenever a series starts
+to wait for review, and when a coordinator approves it, `events.signals` says so after commit
+(notifications tells the coordinators and the organisation's admins).
 """
 
 from collections.abc import Iterable, Mapping
@@ -35,6 +37,7 @@ from base.text import clean_model_text
 from editorial import services as editorial_services
 from events import recurrence, selectors
 from events.models import EventCategory, EventSeries, EventStatus
+from events.signals import review_approved, submitted_for_review
 from geo.services import place_address
 
 EARLIEST_YEAR = 2000
@@ -121,7 +124,15 @@ def _check_time(series: EventSeries, errors: dict[str, list[str]]) -> None:
         )
         return
     if not starts:
-        errors.setdefault("exdates", []).append(_("Every date of this event is left out."))
+        # Say where the fix is: a rule that gives no date at all (its end lies before its
+        # start) is not a matter of the dates left out.
+        unfiltered = recurrence.starts(
+            series.starts_at, rule=series.rrule, tz=series.time_zone, rdates=series.rdates
+        )
+        if unfiltered:
+            errors.setdefault("exdates", []).append(_("Every date of this event is left out."))
+        else:
+            errors.setdefault("rrule", []).append(_("The last date lies before the first date."))
         return
     if not _within_limits(starts[-1], now):
         errors.setdefault("rrule", []).append(_limit_message())
@@ -276,6 +287,8 @@ def create_series(
         raise ApplicationError(errors)
     series.save()
     series.categories.set(found_categories)
+    if series.status == EventStatus.IN_REVIEW:
+        _announce(submitted_for_review, series)
     return series
 
 
@@ -306,6 +319,7 @@ def update_series(*, series: EventSeries, user: User | None, **changes) -> Event
     _require_manager(user, series)
     publish = changes.pop("published", None)
     locked = EventSeries.objects.select_for_update().get(pk=series.pk)
+    status_before = locked.status
     before = _snapshot(locked)
     before_categories = set(locked.categories.values_list("pk", flat=True))
     text_version = new_text_version = locked.text.version
@@ -372,6 +386,8 @@ def update_series(*, series: EventSeries, user: User | None, **changes) -> Event
     locked.save()
     if found_categories is not None:
         locked.categories.set(found_categories)
+    if locked.status == EventStatus.IN_REVIEW and status_before != EventStatus.IN_REVIEW:
+        _announce(submitted_for_review, locked)
     return _fresh(locked)
 
 
@@ -479,8 +495,18 @@ def _fresh(series: EventSeries) -> EventSeries:
     return series
 
 
-def _move(series: EventSeries, allowed_from: tuple[str, ...], target: str) -> EventSeries:
-    """Change the status under a row lock; the same status again changes nothing."""
+def _announce(signal, series: EventSeries) -> None:
+    """Tell the layers above once the change is committed (never of one rolled back)."""
+    # Robust: the change is saved already; a receiver that fails is logged, and the keeper's
+    # request still succeeds.
+    transaction.on_commit(lambda: signal.send(sender=EventSeries, record=series), robust=True)
+
+
+def _move(
+    series: EventSeries, allowed_from: tuple[str, ...], target: str, *, approval: bool = False
+) -> EventSeries:
+    """Change the status under a row lock; the same status again changes nothing (and tells
+    nobody). Entering review is announced; so is leaving it by a coordinator's `approval`."""
     locked = EventSeries.objects.select_for_update().get(pk=series.pk)
     if locked.status == target:
         return locked
@@ -495,9 +521,15 @@ def _move(series: EventSeries, allowed_from: tuple[str, ...], target: str) -> Ev
             },
             code=WRONG_STATE,
         )
+    previous = locked.status
     locked.status = target
     locked.save(update_fields=["status", "updated_at"])
-    return _fresh(locked)
+    fresh = _fresh(locked)
+    if target == EventStatus.IN_REVIEW:
+        _announce(submitted_for_review, fresh)
+    elif approval and previous == EventStatus.IN_REVIEW:
+        _announce(review_approved, fresh)
+    return fresh
 
 
 @transaction.atomic
@@ -535,7 +567,7 @@ def approve(*, series: EventSeries, user: User) -> EventSeries:
         raise ApplicationError(
             _("Only the welcome centre's coordinators review events."), code=NOT_ALLOWED
         )
-    return _move(series, (EventStatus.IN_REVIEW,), EventStatus.PUBLISHED)
+    return _move(series, (EventStatus.IN_REVIEW,), EventStatus.PUBLISHED, approval=True)
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ PERSONAL_FIELDS_NOT_IN_HISTORY = [
     "approx_point",
     "description",
     "household_notes",
+    "person_name",
+    "person_phone",
 ]
 
 

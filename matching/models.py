@@ -42,6 +42,7 @@ class Match(models.Model):
         GOODS = "goods", _("Goods")
         VOLUNTEERS = "volunteers", _("Volunteers")
         HOUSING = "housing", _("Housing")
+        JOBS = "jobs", _("Work")
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GOODS)
     donation_offer = models.ForeignKey(
@@ -81,6 +82,12 @@ class Match(models.Model):
         related_name="matches",
         null=True,
         blank=True,
+    )
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.PROTECT, related_name="matches", null=True, blank=True
+    )
+    job_seeker = models.ForeignKey(
+        "jobs.JobSeeker", on_delete=models.PROTECT, related_name="matches", null=True, blank=True
     )
     quantity = models.PositiveIntegerField()
     distance_m = models.FloatField()
@@ -138,6 +145,12 @@ class Match(models.Model):
                 condition=Q(state__in=LIVE_STATE_VALUES),
                 name="one_live_match_per_household",
             ),
+            # A person takes one place at a time: one live match per job seeker.
+            models.UniqueConstraint(
+                fields=["job_seeker"],
+                condition=Q(state__in=LIVE_STATE_VALUES),
+                name="one_live_match_per_job_seeker",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="match_quantity_positive"),
             models.CheckConstraint(
                 condition=(
@@ -149,6 +162,8 @@ class Match(models.Model):
                         shift__isnull=True,
                         housing_offer__isnull=True,
                         housing_need__isnull=True,
+                        job__isnull=True,
+                        job_seeker__isnull=True,
                     )
                     | Q(
                         kind="volunteers",
@@ -158,6 +173,8 @@ class Match(models.Model):
                         shift__isnull=False,
                         housing_offer__isnull=True,
                         housing_need__isnull=True,
+                        job__isnull=True,
+                        job_seeker__isnull=True,
                         quantity=1,
                     )
                     | Q(
@@ -168,6 +185,20 @@ class Match(models.Model):
                         shift__isnull=True,
                         housing_offer__isnull=False,
                         housing_need__isnull=False,
+                        job__isnull=True,
+                        job_seeker__isnull=True,
+                        quantity=1,
+                    )
+                    | Q(
+                        kind="jobs",
+                        donation_offer__isnull=True,
+                        goods_need__isnull=True,
+                        volunteer__isnull=True,
+                        shift__isnull=True,
+                        housing_offer__isnull=True,
+                        housing_need__isnull=True,
+                        job__isnull=False,
+                        job_seeker__isnull=False,
                         quantity=1,
                     )
                 ),
@@ -180,17 +211,27 @@ class Match(models.Model):
 
     @property
     def need(self):
-        """The record on the need's side: a goods need, a volunteer need or a household."""
+        """The record on the need's side: a goods need, a volunteer need, a household or a
+        job."""
         if self.kind == self.Kind.VOLUNTEERS:
             return self.shift.need
-        return self.goods_need if self.kind == self.Kind.GOODS else self.housing_need
+        return getattr(self, _NEED_FIELD[self.kind])
 
     @property
     def offer(self):
-        """The record on the offer's side: a donation, a volunteer profile or a flat."""
-        if self.kind == self.Kind.VOLUNTEERS:
-            return self.volunteer
-        return self.donation_offer if self.kind == self.Kind.GOODS else self.housing_offer
+        """The record on the offer's side: a donation, a volunteer profile, a flat or a
+        person looking for work."""
+        return getattr(self, _OFFER_FIELD[self.kind])
+
+
+# The Match field of each side per kind (a volunteer need is reached through its shift).
+_NEED_FIELD = {"goods": "goods_need", "housing": "housing_need", "jobs": "job"}
+_OFFER_FIELD = {
+    "goods": "donation_offer",
+    "volunteers": "volunteer",
+    "housing": "housing_offer",
+    "jobs": "job_seeker",
+}
 
 
 # The longest reason a coordinator or a side may give for a step (a rejection, a "no", a

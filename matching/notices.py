@@ -59,6 +59,32 @@ def need_title_for(match: Match, side: str) -> str:
         }
 
 
+def _job_context(match: Match, side: str) -> dict:
+    """What each side reads of a job, in the recipient's language; and what an employer reads
+    of the person: an anonymous summary (occupations and years, German level; the district is
+    `offer_district`), never their name, contact, address or own words, which only
+    `revealed_details` gives once both said yes."""
+    job, seeker = match.job, match.job_seeker
+    with translation.override(recipient(match, side).preferred_language or None):
+        context = {
+            "occupation": job.occupation.name(),
+            "hours": job.get_hours_display(),
+            "start_date": _iso(job.start_date),
+            "remote": job.remote,
+        }
+        if side == NEED:
+            rows = seeker.experience.select_related("occupation").order_by("-years", "pk")
+            context["seeker_experience"] = [
+                {"occupation": row.occupation.name(), "years": float(row.years)} for row in rows
+            ]
+            context["seeker_german"] = seeker.german_level
+    return context
+
+
+# What a kind adds to the context every match notice carries.
+KIND_CONTEXT = {Match.Kind.JOBS: _job_context}
+
+
 def match_context(match: Match, side: str, **extra) -> dict:
     need, offer = match.need, match.offer
     context = {
@@ -83,6 +109,8 @@ def match_context(match: Match, side: str, **extra) -> dict:
         "inbox_url": site("/inbox/"),
         "match_url": site(f"/matches/{match.pk}/"),
     }
+    if match.kind in KIND_CONTEXT:
+        context.update(KIND_CONTEXT[match.kind](match, side))
     context.update(extra)
     return context
 
@@ -194,6 +222,7 @@ OFFER_KINDS = {
     "donations.donationoffer": "donation",
     "volunteers.volunteerprofile": "volunteer",
     "housing.housingoffer": "flat",
+    "jobs.jobseeker": "job_seeker",
 }
 
 

@@ -1,10 +1,12 @@
 """Languages people speak, as ISO 639-1 codes checked against pycountry."""
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+# validate_language_codes is named here by the models and their migrations.
+from base.languages import is_language_code, unknown_code, validate_language_codes  # noqa: F401
 
 
 class LanguageLevel(models.TextChoices):
@@ -12,33 +14,6 @@ class LanguageLevel(models.TextChoices):
     CONVERSATIONAL = "conversational", gettext_lazy("Conversational")
     FLUENT = "fluent", gettext_lazy("Fluent")
     NATIVE = "native", gettext_lazy("Native")
-
-
-def is_language_code(code: object) -> bool:
-    """True for a two-letter ISO 639-1 code such as "de", "uk" or "ar"."""
-    if not isinstance(code, str) or len(code) != 2 or not code.isascii() or not code.islower():
-        return False
-    try:
-        return pycountry.languages.get(alpha_2=code) is not None
-    except KeyError:  # older pycountry versions raise instead of returning None
-        return False
-
-
-def _unknown_code(code: object) -> str:
-    return _("Unknown language code “%(code)s”. Use a two-letter ISO 639-1 code such as “de”.") % {
-        "code": code
-    }
-
-
-def validate_language_codes(value: object) -> None:
-    """A need's languages: a list of distinct ISO 639-1 codes."""
-    if not isinstance(value, list):
-        raise ValidationError(_("Give the languages as a list of codes such as “de”."))
-    errors = [_unknown_code(code) for code in value if not is_language_code(code)]
-    if len(set(map(str, value))) != len(value):
-        errors.append(_("Each language may be given only once."))
-    if errors:
-        raise ValidationError(errors)
 
 
 def validate_language_levels(value: object) -> None:
@@ -51,7 +26,7 @@ def validate_language_levels(value: object) -> None:
             errors.append(_("Each language needs exactly a “code” and a “level”."))
             continue
         if not is_language_code(item["code"]):
-            errors.append(_unknown_code(item["code"]))
+            errors.append(unknown_code(item["code"]))
         if item["level"] not in LanguageLevel.values:
             errors.append(
                 _("Unknown language level “%(level)s”; choose one of %(levels)s.")

@@ -295,8 +295,9 @@ def manage(request: HttpRequest) -> HttpResponse:
                 "services": entries,
             }
         )
-    review, overdue = [], []
+    review, overdue, profiles = [], [], []
     if request.user.is_coordinator:
+        profiles = list(selectors.profiles_in_review().select_related("organisation"))
         review = [
             {"service": service, "title": reading(service.text, language)["title"]}
             for service in selectors.in_review()
@@ -315,6 +316,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "review": review,
+            "profiles_in_review": profiles,
             "overdue": overdue,
             "coordinator": request.user.is_coordinator,
         },
@@ -614,6 +616,19 @@ def confirm_service(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.confirm_service(service=service, actor=request.user),
         _("Thank you: the entry is confirmed as correct."),
+    )
+
+
+@login_required
+@require_POST
+def approve_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(ProviderProfile, pk=pk)
+    if not request.user.is_coordinator:
+        raise Http404
+    return _step(
+        request,
+        lambda: services.approve_profile(profile=profile, actor=request.user),
+        _("The profile is published."),
     )
 
 

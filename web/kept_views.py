@@ -59,8 +59,7 @@ def confirm(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     record = model.objects.filter(pk=pk).first() if model else None
     if record is None:
         raise Http404
-    ours = active_organisations_of(request.user).filter(pk=record.owner_id).exists()
-    if not (ours or request.user.is_coordinator):
+    if not selectors.may_confirm(request.user, record):
         raise Http404
     services.confirm_current(record, actor=request.user)
     messages.success(

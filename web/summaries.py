@@ -11,9 +11,11 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from base.units import about_km_from_metres
+from jobs.models import Hours, JobSeeker
 from lifecycle.states import Status
 from matching.models import Match, MatchState
 from matching.selectors import open_quantity_shown, public_distance_m
+from web.volunteer_forms import language_choices
 
 
 def _when(value) -> str:
@@ -51,6 +53,7 @@ def kind_label(kind: str) -> str:
         Match.Kind.GOODS: _("Donated goods"),
         Match.Kind.VOLUNTEERS: _("Volunteering"),
         Match.Kind.HOUSING: _("A flat"),
+        Match.Kind.JOBS: _("Work"),
     }.get(kind, kind)
 
 
@@ -72,6 +75,9 @@ def offer_title(match: Match) -> str:
     title = getattr(match.offer, "title", "") or ""
     if not title and match.kind == Match.Kind.VOLUNTEERS:
         return _("Your time as a volunteer")
+    if match.kind == Match.Kind.JOBS:
+        # A person is never named by a title: a profile has none.
+        return _("A person looking for work")
     return title
 
 
@@ -95,6 +101,40 @@ def household_facts(need) -> list[tuple[str, str]]:
             else "—",
         ),
     ]
+
+
+def seeker_summary(seeker) -> list[tuple[str, str]]:
+    """What an employer may know of a person looking for work before both said yes (area
+    "jobs" of issue 15): occupations with years of experience, German level, languages (the
+    district is the offer's area). Never the name, phone, email, address or the text about
+    themselves."""
+    language = get_language()
+    rows = seeker.experience.select_related("occupation").order_by("-years", "occupation__code")
+    worked = [
+        _("%(occupation)s (%(years)s years)")
+        % {"occupation": row.occupation.name(language), "years": f"{row.years.normalize():f}"}
+        for row in rows
+    ]
+    names = dict(language_choices())
+    return [
+        (_("Experience"), "; ".join(worked) or "—"),
+        (_("German level"), seeker.german_level or _("No German yet")),
+        (_("Languages"), ", ".join(names.get(code, code) for code in seeker.languages) or "—"),
+    ]
+
+
+def job_facts(job) -> list[tuple[str, str]]:
+    """A job's public facts, for both sides of its match."""
+    facts = [
+        (_("Occupation"), job.occupation.name(get_language())),
+        (_("Hours"), str(Hours(job.hours).label)),
+        (_("Start date"), _day(job.start_date)),
+    ]
+    if job.remote:
+        facts.append((_("Remote work"), _yes_no(True)))
+    if job.german_min:
+        facts.append((_("German at least"), job.german_min))
+    return facts
 
 
 def match_facts(match: Match, sides: Collection[str] = ()) -> list[tuple[str, str]]:
@@ -125,6 +165,9 @@ def match_facts(match: Match, sides: Collection[str] = ()) -> list[tuple[str, st
     if match.kind == Match.Kind.HOUSING:
         facts.append((_("Move-in from"), _day(match.housing_need.move_in_date)))
         facts.extend(household_facts(match.housing_need))
+    if match.kind == Match.Kind.JOBS:
+        facts.extend(job_facts(match.job))
+        facts.extend(seeker_summary(match.job_seeker))
     facts.append((_("Need's area"), need.district or need.place or "—"))
     facts.append((_("Offer's area"), offer.district or offer.place or "—"))
     # Between the public points: a page does not know whether its reader may know more.
@@ -140,6 +183,8 @@ def offer_facts(record) -> list[tuple[str, str]]:
     """Rows about one's own offer, for the "still available?" links."""
     facts = []
     title = getattr(record, "title", "") or _("Your time as a volunteer")
+    if isinstance(record, JobSeeker):
+        title = record.person_name or _("Your profile: looking for work")
     facts.append((_("Offer"), title))
     still_open = open_quantity_shown(record)
     if still_open is not None:
@@ -161,7 +206,12 @@ _MATCH_ACTIONS = {
 }
 
 # The page of one's own offers, by the offer kind a notification names.
-_OFFER_PAGES = {"donation": "donations", "volunteer": "volunteer-profile", "flat": "flats"}
+_OFFER_PAGES = {
+    "donation": "donations",
+    "volunteer": "volunteer-profile",
+    "flat": "flats",
+    "job_seeker": "work-profile",
+}
 _OWN_PAGES_BY_ROLE = {
     "donor": "donations",
     "volunteer": "volunteer-profile",
@@ -184,6 +234,7 @@ def offer_kind_label(kind: str) -> str:
         "donation": _("Your donation"),
         "volunteer": _("Your offer to volunteer"),
         "flat": _("Your flat"),
+        "job_seeker": _("Your profile: looking for work"),
     }.get(kind, kind)
 
 

@@ -49,7 +49,11 @@ def accepted_shifts_of(user: User) -> QuerySet[Match]:
 
 
 def feed_token(profile: VolunteerProfile) -> str:
-    return signing.dumps({"p": profile.pk, "v": profile.calendar_feed_version}, salt=FEED_SALT)
+    # Without a timestamp: the address stays the same until it is renewed, so the page shows
+    # one address however often it is opened (and a calendar that subscribed keeps working).
+    return signing.Signer(salt=FEED_SALT).sign_object(
+        {"p": profile.pk, "v": profile.calendar_feed_version}
+    )
 
 
 def profile_for_token(token: str) -> VolunteerProfile | None:
@@ -57,7 +61,7 @@ def profile_for_token(token: str) -> VolunteerProfile | None:
     version, and its owner may still sign in; None otherwise (a tampered, renewed or foreign
     token all look the same)."""
     try:
-        data = signing.loads(token, salt=FEED_SALT)
+        data = signing.Signer(salt=FEED_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("p"), int):

@@ -8,6 +8,7 @@ report the nearest miss among all offers around a need.
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from .jobs import JOBS_CHECK_ORDER
 from .types import (
     Flat,
     GoodsNeed,
@@ -50,6 +51,7 @@ CHECK_ORDER: dict[Kind, tuple[Reason, ...]] = {
     Kind.GOODS: GOODS_CHECK_ORDER,
     Kind.VOLUNTEERS: VOLUNTEER_CHECK_ORDER,
     Kind.HOUSING: HOUSING_CHECK_ORDER,
+    Kind.JOBS: JOBS_CHECK_ORDER,
 }
 
 # Float slack for comparisons of hours and metres that come out of arithmetic.

@@ -16,6 +16,7 @@ class Kind(StrEnum):
     GOODS = "goods"
     VOLUNTEERS = "volunteers"
     HOUSING = "housing"
+    JOBS = "jobs"
 
 
 class Reason(StrEnum):
@@ -45,6 +46,13 @@ class Reason(StrEnum):
     NOT_AVAILABLE_IN_TIME = "not_available_in_time"  # flat free too late / ends too soon
     STAY_TOO_SHORT = "stay_too_short"  # the flat's shortest stay is longer than wanted, or
     # the household's shortest stay is longer than the flat is available
+    OTHER_OCCUPATION = "other_occupation"  # no experience in the job's occupation or group
+    HOURS_DIFFER = "hours_differ"  # full time, part time, mini-job … not what is wanted
+    GERMAN_TOO_LOW = "german_too_low"  # below the job's CEFR level
+    STARTS_TOO_LATE = "starts_too_late"  # the person can start only after the job's start
+    RESIDENCE_DOES_NOT_FIT = "residence_does_not_fit"  # the job is not open to what the
+    # person may do (a permit in hand, or employment with the authorities' approval)
+    NOT_RECOGNISED = "not_recognised"  # the job needs a recognised qualification
 
 
 # --- goods -------------------------------------------------------------------------------

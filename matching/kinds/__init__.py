@@ -7,12 +7,14 @@ from django.db.models import QuerySet
 from matching.kinds.base import KindAdapter
 from matching.kinds.goods import GoodsAdapter
 from matching.kinds.housing import HousingAdapter
+from matching.kinds.jobs import JobsAdapter
 from matching.kinds.rows import matchable
 from matching.kinds.volunteers import VolunteersAdapter
 
 __all__ = [
     "GOODS",
     "HOUSING",
+    "JOBS",
     "KINDS",
     "VOLUNTEERS",
     "KindAdapter",
@@ -25,7 +27,10 @@ __all__ = [
 GOODS = GoodsAdapter()
 VOLUNTEERS = VolunteersAdapter()
 HOUSING = HousingAdapter()
-KINDS: dict[str, KindAdapter] = {adapter.kind: adapter for adapter in (GOODS, VOLUNTEERS, HOUSING)}
+JOBS = JobsAdapter()
+KINDS: dict[str, KindAdapter] = {
+    adapter.kind: adapter for adapter in (GOODS, VOLUNTEERS, HOUSING, JOBS)
+}
 
 
 def find_kind(model: type) -> tuple[KindAdapter, str] | None:

@@ -63,10 +63,14 @@ def test_tiny_instance_loads_and_every_scenario_reports():
     generate.load_goods_needs(ctx, sizes.goods_needs)
     generate.load_housing(ctx, sizes.households, sizes.flats)
     generate.load_volunteers(ctx, sizes.volunteers, sizes.shifts)
+    generate.load_jobs(ctx, 40, 300, 6)
     assert last - first + 1 == sizes.offers == scenarios.open_offer_count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM volunteers_shift")
         assert cursor.fetchone()[0] == sizes.shifts
+        cursor.execute("SELECT sum(places), min(places), max(places) FROM jobs_job")
+        places, fewest, most = cursor.fetchone()
+        assert places == 40 and 1 <= fewest <= most <= 8
         cursor.execute("SELECT count(DISTINCT category_id) FROM donations_donationoffer")
         assert cursor.fetchone()[0] > 10
 
@@ -80,11 +84,12 @@ def test_tiny_instance_loads_and_every_scenario_reports():
     goods = scenarios.goods_batch(now=now, limit=20, chunk=16)
     housing = scenarios.housing_batch(now=now, limit=20, chunk=16)
     shifts = scenarios.shifts_batch(now=now, tz=tz, limit=20, chunk=16)
+    jobs = scenarios.jobs_batch(now=now, tz=tz, limit=20, chunk=16)
     solver = scenarios.solver_on_edges(goods.problem, 50)
     tables: list[Table] = [
         scenarios.search_table([found, found], 20),
-        scenarios.batch_table([goods, housing, shifts], solver),
-        scenarios.quality_table(goods, housing, shifts, now=now, tz=tz),
+        scenarios.batch_table([goods, housing, shifts, jobs], solver),
+        scenarios.quality_table(goods, housing, shifts, now=now, tz=tz, jobs=jobs),
     ]
     text = "\n".join(t.render() for t in tables)
     for metric in (
@@ -95,6 +100,9 @@ def test_tiny_instance_loads_and_every_scenario_reports():
         "global / greedy by score",
         "households housed",
         "shifts: total score",
+        "jobs: solver",
+        "jobs: places filled global / greedy by score",
     ):
         assert metric in text
     assert len(goods.problem.edges) > 0
+    assert len(jobs.problem.edges) > 0

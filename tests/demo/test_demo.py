@@ -17,11 +17,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from demo import housing as demo_housing
+from demo import jobs as demo_jobs
 from demo import loader as demo
 from demo import volunteers as demo_volunteers
 from donations.models import Category, DonationOffer, GoodsNeed, Status
 from geo.models import GeocodeStatus
 from housing.models import HousingNeed, HousingOffer
+from jobs.models import Employer, Experience, Job, JobSeeker
 from volunteers.models import (
     AvailabilitySlot,
     AwayPeriod,
@@ -49,6 +51,10 @@ def _counts() -> dict[str, int]:
         "shifts": Shift.objects.count(),
         "housing_offers": HousingOffer.objects.count(),
         "housing_needs": HousingNeed.objects.count(),
+        "employers": Employer.objects.count(),
+        "jobs": Job.objects.count(),
+        "job_seekers": JobSeeker.objects.count(),
+        "experience": Experience.objects.count(),
     }
 
 
@@ -86,6 +92,9 @@ def test_loading_twice_creates_nothing_new():
     assert counts["slots"] == sum(len(p.availability) for p in demo_volunteers.PROFILES)
     assert counts["housing_offers"] == len(demo_housing.FLATS)
     assert counts["housing_needs"] == len(demo_housing.HOUSEHOLDS)
+    assert counts["employers"] == len(demo_jobs.EMPLOYERS)
+    assert counts["jobs"] == len(demo_jobs.JOBS)
+    assert counts["job_seekers"] == len(demo_jobs.SEEKERS)
     assert first.warnings == []
     assert sum(first.present.values()) == 0
 
@@ -98,6 +107,9 @@ def test_loading_twice_creates_nothing_new():
     assert second.present["volunteer_needs"] == len(demo_volunteers.VOLUNTEER_NEEDS)
     assert second.present["housing_offers"] == len(demo_housing.FLATS)
     assert second.present["housing_needs"] == len(demo_housing.HOUSEHOLDS)
+    assert second.present["employers"] == len(demo_jobs.EMPLOYERS)
+    assert second.present["jobs"] == len(demo_jobs.JOBS)
+    assert second.present["job_seekers"] == len(demo_jobs.SEEKERS)
     assert second.warnings == []
     assert [a[3] for a in second.accounts] == [a[3] for a in first.accounts]  # same tokens
 
@@ -439,3 +451,94 @@ def test_the_demo_has_needs_that_work_with_children_and_a_volunteer_certified_fo
         )
     )
     assert matched <= set(demo_volunteers.CERTIFICATES) and matched
+
+
+def test_employers_jobs_and_people_looking_for_work_are_placed_valid_and_flagged():
+    demo.load_demo()
+    employers = Employer.objects.select_related("organisation", "checked_by")
+    assert {e.organisation.kind for e in employers} == {OrganisationKind.EMPLOYER}
+    checked = [e for e in employers if e.is_checked]
+    assert len(checked) == 6
+    assert {e.checked_by.username for e in checked} == {demo.COORDINATOR_USERNAME}
+    waiting = {e.organisation.name for e in employers if not e.is_checked}
+    assert waiting == {demo_jobs.BAU, demo_jobs.REINIGUNG}
+    for employer in employers:
+        assert employer.organisation.membership_set.filter(is_admin=True).exists()
+
+    jobs = list(Job.objects.select_related("occupation"))
+    seekers = list(JobSeeker.objects.prefetch_related("experience"))
+    for record in [*jobs, *seekers]:
+        record.full_clean()
+        assert record.geocode_status == GeocodeStatus.PLACED
+        assert record.needs_matching  # left to the worker
+        assert record.status == Status.OPEN
+    # Jobs: varied occupations and hours, one remote, training places open to everyone.
+    assert len({j.occupation.code for j in jobs}) >= 25
+    assert {j.hours for j in jobs} == {
+        "full_time",
+        "part_time",
+        "mini_job",
+        "training",
+        "internship",
+    }
+    assert [j.title for j in jobs if j.remote] == ["Python-Entwickler/in (remote)"]
+    training = [j for j in jobs if j.hours == "training"]
+    assert training and all(j.residence_irrelevant and not j.open_to for j in training)
+    assert all(j.open_to for j in jobs if j.hours != "training")
+    assert {j.german_min for j in jobs} >= {"", "A1", "A2", "B1", "B2", "C1"}
+    assert all(j.pay_min <= j.pay_max for j in jobs)
+    assert {j.pay_period for j in jobs} == {"hour", "month"}
+    assert {"driving licence b", "python", "django"} <= {k for j in jobs for k in j.skills}
+    assert {j.postal_code for j in jobs} >= {"04109", "04129", "04347", "04179", "04435"}
+    assert sum(j.places for j in jobs) == sum(spec.places for spec in demo_jobs.JOBS)
+    # People: across Leipzig, many languages, both residence situations, some kept by
+    # counsellors of a counselling service that the demo directory lists.
+    assert len({s.district for s in seekers}) >= 20
+    languages = {code for s in seekers for code in s.languages}
+    assert languages >= {"ar", "uk", "fa", "ru", "en", "tr"}
+    assert {s.residence for s in seekers} == {"permit", "approval"}
+    assert {s.recognition for s in seekers} == {"none", "in_recognition", "recognised"}
+    assert all(s.experience.all() for s in seekers)
+    kept = [s for s in seekers if s.counsellor_organisation_id]
+    assert len(kept) >= 20
+    assert {s.counsellor_organisation.name for s in kept} == {
+        demo_jobs.JOBBRUECKE,
+        demo_jobs.CARITAS_OST,
+    }
+    for seeker in kept:
+        assert seeker.person_name and seeker.consent_on <= timezone.localdate()
+        assert Membership.objects.filter(
+            user=seeker.created_by,
+            organisation=seeker.counsellor_organisation,
+            status=Membership.Status.ACTIVE,
+        ).exists()
+    own = [s for s in seekers if not s.counsellor_organisation_id]
+    assert all(not s.person_name and s.consent_on is None for s in own)
+    assert len({s.created_by_id for s in own}) == len(own)
+
+
+def test_reloading_keeps_a_withdrawn_employer_check_and_changed_jobs():
+    demo.load_demo()
+    employer = Employer.objects.get(organisation__name=demo_jobs.HOTEL)
+    Employer.objects.filter(pk=employer.pk).update(checked_at=None, checked_by=None)
+    job = Job.objects.get(title="Küchenhilfe (Teilzeit)")
+    Job.objects.filter(pk=job.pk).update(places=5, places_open=5)
+
+    report = demo.load_demo()
+    assert report.warnings == []
+    assert sum(report.created.values()) == 0
+    assert not Employer.objects.get(pk=employer.pk).is_checked
+    assert Job.objects.get(pk=job.pk).places == 5
+
+
+def test_the_jobs_demo_gives_proposals_that_wait_for_a_coordinator():
+    from matching.models import Match, MatchState
+
+    demo.load_demo(walk_matches=True)
+    proposals = Match.objects.filter(kind=Match.Kind.JOBS)
+    assert proposals.count() >= 10
+    assert set(proposals.values_list("state", flat=True)) == {MatchState.PROPOSED}
+    # The two employers still waiting for their check get no proposals yet.
+    assert not proposals.filter(job__organisation__employer__checked_at__isnull=True).exists()
+    assert proposals.filter(job__remote=True).exists()
+    assert proposals.filter(job_seeker__counsellor_organisation__isnull=False).exists()

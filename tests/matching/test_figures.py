@@ -91,7 +91,7 @@ def centre():
 
 
 def test_needs_met_counts_the_fulfilled_needs_of_each_kind(centre):
-    assert figures.needs_met() == {"goods": 1, "volunteers": 0, "housing": 1}
+    assert figures.needs_met() == {"goods": 1, "volunteers": 0, "housing": 1, "jobs": 0}
 
 
 def test_the_median_time_runs_from_posting_to_the_first_accepted_match(centre):

@@ -58,6 +58,20 @@ KINDS = {
         "offer_title": "3-Zimmer-Wohnung mit Balkon",
         "move_in": "2025-05-01",
     },
+    "jobs": {
+        "kind": "jobs",
+        "quantity": 1,
+        "category": None,
+        "need_title": "Koch oder Köchin in der Kantine",
+        "offer_title": "",
+        "occupation": "Köchinnen und Köche",
+        "hours": "Vollzeit",
+        "start_date": "2025-05-01",
+        "remote": True,
+        # Only the employer's side is told this (matching.notices._job_context).
+        "seeker_experience": [{"occupation": "Köchinnen und Köche", "years": 4.0}],
+        "seeker_german": "B1",
+    },
 }
 ANSWER_LINKS = {"accept": f"{SITE}/l/accept-token/", "decline": f"{SITE}/l/decline-token/"}
 
@@ -110,6 +124,19 @@ CONTEXTS = {
     "digest": {"notification_ids": []},  # filled by the fixture with real rows
     "geocoding_failed": {"title": "Kinderwagen", "address": "Hauptstraße 1, 04109 Leipzig"},
     "keep_confirm": {"organisation": "Beratung Ost", "count": 3, "oldest": "2026-01-31"},
+    "review_waiting": {
+        "events_waiting": 2,
+        "directory_waiting": 1,
+        "count": 3,
+        "events_review_url": f"{SITE}/events/manage/",
+        "directory_review_url": f"{SITE}/directory/manage/",
+    },
+    "review_approved": {
+        "title": "Nähcafé",
+        "entry_kind": "event",
+        "organisation": "Beratung Ost",
+        "url": f"{SITE}/events/12/",
+    },
 }
 MATCH_TEMPLATES = [name for name, context in CONTEXTS.items() if "match_id" in context]
 # Words each rendering must show, whatever the language: proof the context reached the text.
@@ -121,6 +148,8 @@ KNOWN = {
     "need_handed_over": ["Kleiderkammer Lindenau", "Notunterkunft Grünau"],
     "geocoding_failed": ["Kinderwagen", "Hauptstraße 1"],
     "keep_confirm": ["Beratung Ost", "2026-01-31", f"{SITE}/kept/"],
+    "review_waiting": [f"{SITE}/events/manage/", f"{SITE}/directory/manage/"],
+    "review_approved": ["Nähcafé", f"{SITE}/events/12/"],
 }
 
 
@@ -208,7 +237,7 @@ def test_every_template_renders_in_every_language(template, language, accepted_m
 @pytest.mark.usefixtures("strict_templates")
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("side", ["need", "offer"])
-@pytest.mark.parametrize("kind", ["goods", "volunteers", "housing"])
+@pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("template", MATCH_TEMPLATES)
 def test_match_templates_render_for_every_kind_and_side(
     template, kind, side, language, accepted_match
@@ -224,6 +253,9 @@ def test_match_templates_render_for_every_kind_and_side(
         assert "Essensausgabe" in text
         assert "17:00" in text or "5 p.m." in text or "5:00" in text
         assert "20:00" in text or "8 p.m." in text or "8:00" in text
+    if kind == "jobs" and template != "match_message":  # the occupation and the start
+        assert "Köchinnen und Köche" in text
+        assert "2025" in text
 
 
 @pytest.mark.usefixtures("strict_templates")
@@ -274,7 +306,7 @@ def test_other_languages_are_left_to_right(language):
 
 @pytest.mark.usefixtures("strict_templates")
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", ["goods", "volunteers", "housing"])
+@pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("template", MATCH_TEMPLATES)
 def test_match_templates_render_when_optional_values_are_null(template, kind, language):
     # No links, no deadline, no shift times or move-in date, no category, not accepted.
@@ -289,6 +321,9 @@ def test_match_templates_render_when_optional_values_are_null(template, kind, la
         shift_end=None,
         move_in=None,
         category=None,
+        start_date=None,
+        seeker_experience=[],
+        seeker_german="",
     )
     subject, text, html = rendered(make(recipient, template, context, language))
 

@@ -36,6 +36,7 @@ PERSONAL_FACTORY_MODULES = (
     "tests.donations.factories",
     "tests.volunteers.factories",
     "tests.housing.factories",
+    "tests.jobs.factories",
 )
 
 

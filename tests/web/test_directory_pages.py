@@ -167,6 +167,27 @@ def test_a_coordinator_approves_what_waits_for_review(member, coordinator):
     assert service.status == PublicationStatus.PUBLISHED
 
 
+def test_a_coordinator_approves_a_provider_profile_that_waits_and_a_member_cannot(
+    member, coordinator
+):
+    profile = member.organisations.get().provider_profile
+    profile.status = PublicationStatus.IN_REVIEW
+    profile.save(update_fields=["status"])
+    own = Client()
+    own.force_login(member)
+    assert own.post(f"/directory/manage/providers/{profile.pk}/approve/").status_code == 404
+    profile.refresh_from_db()
+    assert profile.status == PublicationStatus.IN_REVIEW
+
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get("/directory/manage/").content.decode()
+    assert f'data-review-profile="{profile.pk}"' in page
+    client.post(f"/directory/manage/providers/{profile.pk}/approve/")
+    profile.refresh_from_db()
+    assert profile.status == PublicationStatus.PUBLISHED
+
+
 def test_the_profile_form_saves_a_public_contact(member):
     client = Client()
     client.force_login(member)
