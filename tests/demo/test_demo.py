@@ -176,6 +176,8 @@ def test_command_prints_summary_accounts_and_tokens():
     assert lines["volunteer_needs"] == ["0", str(len(demo_volunteers.VOLUNTEER_NEEDS))]
     assert lines["housing_offers"] == ["0", str(len(demo_housing.FLATS))]
     assert lines["housing_needs"] == ["0", str(len(demo_housing.HOUSEHOLDS))]
+    assert lines["jobs"] == ["0", str(Job.objects.count())]
+    assert lines["job_seekers"] == ["0", str(JobSeeker.objects.count())]
 
 
 def test_command_refuses_production_without_force(settings):

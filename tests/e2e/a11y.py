@@ -65,3 +65,13 @@ def sideways_overflow(page) -> int:
 def assert_no_sideways_scroll(page) -> None:
     overflow = sideways_overflow(page)
     assert overflow == 0, f"{page.url} scrolls sideways by {overflow} px"
+
+
+def wait_for_focus(page, element_id: str, timeout_ms: int = 20_000) -> None:
+    """Wait until the element with `element_id` has the focus: the pages' scripts move it
+    once the page has loaded, which a slow machine reaches later than the assertion."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=element_id,
+        timeout=timeout_ms,
+    )

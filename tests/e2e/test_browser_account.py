@@ -7,6 +7,7 @@ on the welcome page."""
 import pytest
 
 from accounts.models import Role, User
+from tests.e2e.a11y import wait_for_focus
 from tests.factories import OrganisationFactory, UserFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 
@@ -69,7 +70,7 @@ def test_a_donor_registers_in_arabic_on_a_phone_and_lands_signed_in_on_the_welco
     page.wait_for_load_state()
     # Refused beside the field, the focus on it, everything else kept, nothing stored.
     assert page.locator("#id_password-error").is_visible()
-    assert page.evaluate("document.activeElement.id") == "id_password"
+    wait_for_focus(page, "id_password")
     assert page.input_value("#id_username") == "samira"
     assert page.input_value("#id_first_name") == "Samira"
     assert page.input_value("#id_password") == ""
@@ -127,5 +128,5 @@ def test_no_account_page_scrolls_sideways_on_a_phone_in_arabic(live_server, arab
     page.locator("#id_inbox_channel").uncheck()
     page.locator("main form.account-form button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.evaluate("document.activeElement.id") == "id_email_channel"
+    wait_for_focus(page, "id_email_channel")
     check_page(page, tmp_path, "settings-refused")

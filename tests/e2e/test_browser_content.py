@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from content import services
 from tests.content.factories import ARRIVING_AR, KITA_AR, EditorFactory, make_handout, make_page
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
 
 pytestmark = [
@@ -149,7 +149,7 @@ def test_an_editor_sees_what_is_missing_and_is_led_to_the_field_to_fix(
     page.locator("form.content-form button[type=submit]").click()
     page.wait_for_selector("#title-error")
     # The first field with an error has the focus (web/static/web/content.js).
-    assert page.evaluate("document.activeElement.id") == "id_title"
+    wait_for_focus(page, "id_title")
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "2-translation-refused.png"), full_page=True)

@@ -10,7 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from matching.models import Match, MatchState
-from tests.e2e.a11y import assert_accessible
+from tests.e2e.a11y import assert_accessible, wait_for_focus
 from tests.e2e.test_front_door import totp_code
 from tests.smtp import wait_until
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
@@ -89,7 +89,7 @@ def test_a_coordinator_bulk_approves_two_proposals_and_the_queue_fits_a_phone(
     page.locator("#bulk-actions button[value=reject]").click()
     page.wait_for_load_state()
     assert page.locator("#bulk-reason-error").is_visible()
-    assert page.evaluate("document.activeElement.id") == "bulk-reason"
+    wait_for_focus(page, "bulk-reason")
     assert page.is_checked(f"#pick-{first.pk}") and page.is_checked(f"#pick-{second.pk}")
     assert not page.is_checked(f"#pick-{third.pk}")
     assert {m.state for m in Match.objects.filter(pk__in=[first.pk, second.pk])} == {"proposed"}
@@ -158,7 +158,7 @@ def test_a_coordinator_decides_one_proposal_in_place_without_losing_the_queue(
     card = page.locator(f"#match-{first.pk}")
     card.locator("button.danger").click()
     page.locator(f"#reason-{first.pk}-error").wait_for()
-    assert page.evaluate("document.activeElement.id") == f"reason-{first.pk}"
+    wait_for_focus(page, f"reason-{first.pk}")
     assert Match.objects.get(pk=first.pk).state == MatchState.PROPOSED
     page.screenshot(path=str(tmp_path / "1-in-place-error.png"), full_page=True)
     assert_accessible(page)
@@ -167,7 +167,7 @@ def test_a_coordinator_decides_one_proposal_in_place_without_losing_the_queue(
     card.locator("button.danger").click()
     page.locator(f"#match-{first.pk}[data-decided]").wait_for()
     assert f"Match {first.pk} rejected." in card.inner_text()
-    assert page.evaluate("document.activeElement.id") == f"match-{first.pk}"
+    wait_for_focus(page, f"match-{first.pk}")
     assert page.locator("#proposal-count").inner_text() == "2"
     assert Match.objects.get(pk=first.pk).state == MatchState.REJECTED
 
@@ -181,7 +181,7 @@ def test_a_coordinator_decides_one_proposal_in_place_without_losing_the_queue(
     page.locator(".filter-form button[type=submit]").click()
     page.wait_for_url("**/coordination/?*district=Gr*")
     page.locator(f"#match-{elsewhere.pk} [data-coordination-map][data-drawn='2']").wait_for()
-    assert page.evaluate("document.activeElement.id") == "queue"
+    wait_for_focus(page, "queue")
     assert page.locator("[data-match]").count() == 1
     assert page.evaluate("window.__stayed") is True
     page.screenshot(path=str(tmp_path / "2-filtered.png"), full_page=True)

@@ -10,7 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from matching.models import Handover, Match, MatchState
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.e2e.test_browser_coordination import WATCH_VIOLATIONS
 from tests.e2e.test_front_door import totp_code
 from tests.factories import DonationOfferFactory, GoodsNeedFactory, OrganisationFactory
@@ -87,7 +87,7 @@ def test_a_coordinator_matches_by_hand_cancels_and_hands_a_need_over_in_arabic_o
     page.locator("form.tool-form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#id_quantity-error").is_visible()
-    assert page.evaluate("document.activeElement.id") == "id_quantity"
+    wait_for_focus(page, "id_quantity")
     assert page.input_value("#id_reason") == "Both called the welcome centre"
     assert not Match.objects.exists()
     check(page, tmp_path, "2-manual-refused")
@@ -104,7 +104,7 @@ def test_a_coordinator_matches_by_hand_cancels_and_hands_a_need_over_in_arabic_o
     page.locator("[data-coordination-cancel] button").click()
     page.wait_for_load_state()
     assert page.locator("#id_cancel_reason-error").is_visible()
-    assert page.evaluate("document.activeElement.id") == "id_cancel_reason"
+    wait_for_focus(page, "id_cancel_reason")
     match.refresh_from_db()
     assert match.state == MatchState.OFFERED
     page.fill("#id_cancel_reason", "The donor moved away")

@@ -25,7 +25,7 @@ from accounts.models import Role
 from editorial.selectors import reading
 from events.models import EventSeries, EventStatus
 from tests.directory.factories import ProviderProfileFactory
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.events.factories import make_series
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
@@ -129,8 +129,7 @@ def _refused_beside(page, field: str, words: str) -> None:
     box = page.locator(f"#id_{field}")
     assert box.get_attribute("aria-invalid") == "true"
     assert f"{field}-error" in box.get_attribute("aria-describedby").split()
-    focused = page.evaluate("document.activeElement && document.activeElement.id")
-    assert focused == f"id_{field}"
+    wait_for_focus(page, f"id_{field}")
 
 
 def test_a_member_whose_events_are_reviewed_keeps_a_weekly_course_on_a_phone(

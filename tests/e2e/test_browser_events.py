@@ -15,7 +15,7 @@ from icalendar import Calendar
 from accounts.models import Role
 from events import services
 from events.models import EventSeries
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.events.factories import make_series
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
@@ -154,8 +154,7 @@ def test_a_member_posts_a_weekly_course_on_a_phone_after_fixing_the_missing_end(
     page.locator("form.event-form button[type=submit]").click()
     page.wait_for_selector("#until-error")
     assert "needs an end" in page.locator("#until-error").inner_text()
-    focused = page.evaluate("document.activeElement && document.activeElement.id")
-    assert focused == "id_until"
+    wait_for_focus(page, "id_until")
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "3-error.png"), full_page=True)

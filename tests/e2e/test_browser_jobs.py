@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role
 from jobs.models import Job, JobSeeker
 from lifecycle.states import Status
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.e2e.test_browser_touch_targets import MINIMUM, TOO_SMALL
 from tests.factories import MembershipFactory, UserFactory
 from tests.jobs.factories import EmployerFactory
@@ -101,7 +101,9 @@ def test_an_employer_posts_a_job_on_a_phone_in_german_after_fixing_an_error(
         assert page.get_attribute("#id_pay_max", "aria-invalid") == "true"
         assert "pay_max-error" in page.get_attribute("#id_pay_max", "aria-describedby")
         # The first field with an error has the focus (web/donation-form.js).
-        assert page.evaluate("document.activeElement.id") == "id_pay_max"
+        # The script moves the focus once the page has loaded: wait for it, within a generous
+        # bound, instead of looking at once.
+        wait_for_focus(page, "id_pay_max")
         assert page.input_value("#id_title") == "Koch/Köchin für die Kantine"
         assert not Job.objects.exists()
         _checked(page, tmp_path, "2-error")

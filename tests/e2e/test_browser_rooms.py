@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from rooms.models import RequestStatus, RoomRequest
-from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.a11y import assert_accessible, assert_no_sideways_scroll, wait_for_focus
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.rooms.factories import ROOM_ADDRESS, RoomFactory
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
@@ -91,7 +91,7 @@ def test_an_initiative_requests_a_room_and_sees_it_confirmed(chromium, live_serv
     page.locator("form.room-form button[type=submit]").click()
     page.wait_for_selector("#people-error")
     assert "No room holds 400 people" in page.inner_text("#people-error")
-    assert page.evaluate("document.activeElement.id") == "id_people"
+    wait_for_focus(page, "id_people")
     _checked(page)
     page.screenshot(path=str(tmp_path / "2-error.png"), full_page=True)
     assert not RoomRequest.objects.exists()

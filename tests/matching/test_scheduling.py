@@ -81,7 +81,7 @@ def test_a_broker_that_is_down_leaves_the_record_flagged_for_the_sweep(broker):
     assert not broker.exists(f"{KEY_PREFIX}:goods:285:44")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_batch_that_found_its_offer_held_elsewhere_schedules_its_cell_again(broker):
     from django.db import connections
 

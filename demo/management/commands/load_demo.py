@@ -16,6 +16,9 @@ KINDS = (
     "volunteer_needs",
     "housing_offers",
     "housing_needs",
+    "employers",
+    "jobs",
+    "job_seekers",
 )
 
 
