@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
+    # Metrics of requests and responses for /metrics (web/metrics.py); the database ENGINE
+    # stays PostGIS's own, not django-prometheus' wrapper.
+    "django_prometheus",
     "accounts",
     "geo",
     "lifecycle",
@@ -89,7 +92,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the client's address from X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies, so
+    # First and last (django-prometheus): times each request through every other middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id that every log line of the request and of the tasks it publishes carries
+    # (base.logs), echoed as X-Request-ID.
+    "web.middleware.RequestIdMiddleware",
+    # The client's address from X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies, so
     # that everything after it (throttles, lockout, /healthz) reads one REMOTE_ADDR.
     "web.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -116,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a sign-in refused by the lockout into its answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -271,6 +280,12 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# /readyz (web/health.py): not ready when the newest worker heartbeat (workers/heartbeat.py,
+# written every 2 s by each worker), the oldest unsent email or the oldest record waiting for
+# matching is older than this. /healthz stays the liveness check and ignores them.
+READY_MAX_HEARTBEAT_AGE_SECONDS = env.int("READY_MAX_HEARTBEAT_AGE_SECONDS", default=120)
+READY_MAX_OUTBOX_AGE_SECONDS = env.int("READY_MAX_OUTBOX_AGE_SECONDS", default=300)
+READY_MAX_FLAGGED_AGE_SECONDS = env.int("READY_MAX_FLAGGED_AGE_SECONDS", default=600)
 
 # --- Front door (issue 12): shared counters, client address, lockout, passwords, second -----
 # --- factor, content policy. README, "Security". ---------------------------------------------
@@ -290,6 +305,12 @@ CACHES = {
 # (NUM_PROXIES 0 below), the lockout (AXES_CLIENT_IP_CALLABLE) and /healthz then all read.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = 0
+
+# Prometheus metrics at /metrics (web/metrics.py): allowed with "Authorization: Bearer
+# <METRICS_TOKEN>" or from an address in METRICS_ALLOWED_NETWORKS (CIDR, read from
+# REMOTE_ADDR as ClientAddressMiddleware sets it). Neither set: /metrics does not exist (404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 
 # Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins within the window, the
 # account (whatever address tries it) and the client address (whatever account it tries) are
@@ -525,11 +546,27 @@ REPORT_LINK_DAYS = env.float("REPORT_LINK_DAYS", default=90)
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
 PRIVACY_TASK_INTERVAL_SECONDS = 24 * 60 * 60
 
+# "json": one JSON object per line (time, level, logger, message, request_id, exc_info) for a
+# log collector; "text": readable lines for development. Web and worker processes both use
+# this configuration (workers.request_ids), and every line carries the request id (base.logs).
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "base.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "base.logs.JsonFormatter"},
+        "text": {"()": "base.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 

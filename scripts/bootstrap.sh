@@ -9,7 +9,8 @@ purpose=${1:-run}
 # gettext: msgfmt compiles the web pages' translations (locale/*.po) below.
 # Pango (with HarfBuzz for Arabic shaping) and Noto fonts: WeasyPrint renders the handouts to
 # PDF in every content language, Arabic right to left (content/pdf.py).
-packages=(postgresql-15-postgis-3 gdal-bin libgdal32 gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)
+# postgresql-client-15: pg_dump and pg_restore of the server's version (scripts/backup.sh).
+packages=(postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal32 gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)
 if [ "$purpose" = test ]; then
     packages+=(docker-compose)
     # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; its own

@@ -1,5 +1,6 @@
-"""Request-wide behaviour of the web layer: the client's address, the second factor of
-coordinators and admins, the Permissions-Policy header, and the person's language."""
+"""Request-wide behaviour of the web layer: the request id of the logs, the client's address,
+the second factor of coordinators and admins, the Permissions-Policy header, and the person's
+language."""
 
 import ipaddress
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.second_factor import requires_second_factor
+from base.logs import bind_request_id, request_id_from, reset_request_id
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -49,8 +51,32 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Early in MIDDLEWARE, before anything that logs: binds the request id (the proxy's
+    X-Request-ID if it is a safe token, else a new one) for every log line of the request and
+    every task it publishes (base.logs), and echoes it in the response so that a person
+    reporting a problem can quote it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        token = bind_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            # gunicorn reuses its threads: the next request must not inherit this id.
+            reset_request_id(token)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+
 class ClientAddressMiddleware:
-    """First in MIDDLEWARE: puts the client's address (see resolve_client_address) into
+    """Early in MIDDLEWARE: puts the client's address (see resolve_client_address) into
     REMOTE_ADDR, so that throttles, the lockout and /healthz agree on who is asking."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -6,7 +6,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.passwords import lockout_message
 from matching import diagnostics
-from web.health import health, may_see_details
+from web.health import health, may_see_details, readiness
 
 
 @never_cache
@@ -18,6 +18,20 @@ def healthz(request):
     if may_see_details(request):
         body["checks"] = checks
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+def readyz(request):
+    """Readiness: a worker's recent heartbeat and no email or record to match waiting beyond
+    its limit, besides the database and Redis (web.health.readiness). Ok (200) or not (503)
+    for the public; the names of the failing checks and each check's answer only for those
+    who may see /healthz's details."""
+    ready, checks = readiness()
+    body: dict = {"status": "ok" if ready else "failing"}
+    if may_see_details(request):
+        body["reasons"] = [name for name, answer in checks.items() if answer.startswith("failing")]
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def locked_out(

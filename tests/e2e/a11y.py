@@ -75,3 +75,13 @@ def wait_for_focus(page, element_id: str, timeout_ms: int = 20_000) -> None:
         arg=element_id,
         timeout=timeout_ms,
     )
+
+
+def wait_for_focus_on_invalid_field(page, timeout_ms: int = 20_000) -> None:
+    """Wait until the focused element is a field marked invalid (the pages' scripts move the
+    focus to the first field with an error once the page has loaded)."""
+    page.wait_for_function(
+        "() => document.activeElement"
+        " && document.activeElement.getAttribute('aria-invalid') === 'true'",
+        timeout=timeout_ms,
+    )

@@ -9,6 +9,7 @@ from accounts.models import Role
 from donations.models import GoodsNeed
 from geo.models import Precision
 from lifecycle.states import Status
+from tests.e2e.a11y import wait_for_focus_on_invalid_field
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.smtp import wait_until
 from tests.web.fixtures import PASSWORD, chromium  # noqa: F401
@@ -141,6 +142,6 @@ def test_the_initiative_pages_fit_a_phone_in_arabic(live_server, phone, broker, 
     page.goto(live_server.url + "/initiative/needs/volunteers/new/")
     page.locator("form.need-form button[type=submit]").click()
     page.wait_for_selector("#form-problems")
-    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    wait_for_focus_on_invalid_field(page)
     assert sideways_overflow(page) <= 0
     assert page.evaluate("window.__cspViolations") == []
