@@ -1,6 +1,6 @@
 """Reads about people, initiatives and who may manage whom."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
@@ -12,6 +12,31 @@ def active_organisations_of(user: User) -> QuerySet[Organisation]:
     nothing until an admin of the initiative approves it."""
     return Organisation.objects.filter(
         membership__user=user, membership__status=Membership.Status.ACTIVE
+    )
+
+
+def active_coordinators() -> QuerySet[User]:
+    """The people of the welcome centre who coordinate (coordinators, admins, superusers)
+    and may still sign in, in a stable order."""
+    return (
+        User.objects.filter(is_active=True, erased_at__isnull=True)
+        .filter(Q(role__in=(Role.COORDINATOR, Role.ADMIN)) | Q(is_superuser=True))
+        .order_by("pk")
+    )
+
+
+def organisation_admins(organisation_id: int) -> QuerySet[User]:
+    """The active admins of an organisation who may still sign in, in a stable order."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            erased_at__isnull=True,
+            membership__organisation_id=organisation_id,
+            membership__status=Membership.Status.ACTIVE,
+            membership__is_admin=True,
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 

@@ -118,9 +118,8 @@ class KeptListApi(KeptApi):
         ours = _organisations_of(request.user)
         rows = {(r._meta.label_lower, r.pk): r for r in selectors.kept_by(ours)}
         if request.user.is_coordinator:
-            for model in selectors.kept_models():
-                for record in selectors.overdue(selectors.listed(model.objects.all())):
-                    rows.setdefault((record._meta.label_lower, record.pk), record)
+            for record in selectors.overdue_everywhere():
+                rows.setdefault((record._meta.label_lower, record.pk), record)
         records = sorted(
             rows.values(),
             key=lambda record: (record.last_confirmed_on, record._meta.label_lower, record.pk),

@@ -1,5 +1,6 @@
 """Matches: what a side or a coordinator sees of a match, and the steps of its workflow."""
 
+from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -231,7 +232,10 @@ class MatchApi(ExactDataAuditMixin, UserLanguageMixin, generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
-        return selectors.matches_visible_to(self.request.user)
+        # The summary of each person looking for work reads their experience: once per page.
+        return selectors.matches_visible_to(self.request.user).prefetch_related(
+            Prefetch("job_seeker__experience", queryset=jobs_selectors.EXPERIENCE.queryset)
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -140,6 +140,15 @@ def kept_by(organisation_ids, *, today: date | None = None) -> list[Kept]:
     )
 
 
+def overdue_everywhere(*, today: date | None = None) -> list[Kept]:
+    """Every overdue record, whoever keeps it (what coordinators look after), the longest
+    unconfirmed first."""
+    rows: list[Kept] = []
+    for model in kept_models():
+        rows.extend(overdue(listed(model.objects.all()), today=today))
+    return sorted(rows, key=lambda record: (record.last_confirmed_on, record.pk))
+
+
 def listed(queryset: QuerySet) -> QuerySet:
     """Kept records with their keeper and, where they have one, their text and translations:
     a list of them reads each title without a query per row."""

@@ -1,6 +1,13 @@
 """Reads for employers, their jobs, and people looking for work."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from accounts.models import Membership, Organisation, OrganisationKind, User
 from jobs.models import Employer, Experience, GermanLevel, Job, JobSeeker, Occupation
@@ -127,14 +134,21 @@ def job_seekers_changeable_by(user: User) -> QuerySet[JobSeeker]:
     return JobSeeker.objects.filter(job_seekers_kept_q(user))
 
 
+# A person's experience with its occupations, for lists that show many people at once.
+EXPERIENCE = Prefetch("experience", queryset=Experience.objects.select_related("occupation"))
+
+
+def experience_of(seeker: JobSeeker) -> list[Experience]:
+    """A person's experience with its occupations, most years first (then by occupation
+    code); read from the prefetch where the caller made one (`EXPERIENCE`), else fetched."""
+    prefetch_related_objects([seeker], EXPERIENCE)
+    return sorted(seeker.experience.all(), key=lambda row: (-row.years, row.occupation.code))
+
+
 def seeker_summary(seeker: JobSeeker, language: str | None = None) -> dict:
     """What an employer may know of a person before both said yes: occupations with years of
     experience, languages, German level and district. No name, contact, place or text."""
-    rows = (
-        Experience.objects.filter(job_seeker_id=seeker.pk)
-        .select_related("occupation")
-        .order_by("-years", "occupation__code")
-    )
+    rows = experience_of(seeker)
     return {
         "occupations": [
             {

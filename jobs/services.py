@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, OrganisationKind, User
+from accounts.selectors import active_organisations_of
 from base.errors import NOT_ALLOWED, ApplicationError
 from jobs.models import EARLIEST_DATE, Employer, Experience, Job, JobSeeker, Occupation
 from lifecycle.services import FieldErrors, create_record, update_record
@@ -44,12 +45,6 @@ def _occupation(code: str, *, field: str, unit_only: bool) -> Occupation:
             {field: _("Choose an occupation, not a group of occupations, for experience.")}
         )
     return occupation
-
-
-def _is_active_member(user: User, organisation: Organisation) -> bool:
-    return Membership.objects.filter(
-        user=user, organisation=organisation, status=Membership.Status.ACTIVE
-    ).exists()
 
 
 # --- employers ------------------------------------------------------------------------
@@ -278,7 +273,7 @@ def _check_counsellor(
 ) -> None:
     if organisation is None:
         return
-    if not _is_active_member(user, organisation):
+    if not active_organisations_of(user).filter(pk=organisation.pk).exists():
         raise ApplicationError(
             {"counsellor_organisation": _("You are not a member of this organisation.")}
         )

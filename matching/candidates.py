@@ -53,22 +53,22 @@ from matching.models import LIVE_STATE_VALUES, Match
 # --- the predicate of the partial indexes, as SQL ------------------------------------------
 
 
-def _sql_list(values: Iterable[str]) -> str:
+def sql_list(values: Iterable[str]) -> str:
     # Only code constants (status names) pass through here, never user input.
     return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
 
 
-_STATUSES_SQL = _sql_list(MATCHABLE_STATUSES)
-_PLACED_SQL = _sql_list(PLACED_STATUSES)
-_LIVE_SQL = _sql_list(LIVE_STATE_VALUES)
+_STATUSES_SQL = sql_list(MATCHABLE_STATUSES)
+_PLACED_SQL = sql_list(PLACED_STATUSES)
+LIVE_SQL = sql_list(LIVE_STATE_VALUES)
 
 
-def _matchable_sql(alias: str) -> str:
+def matchable_sql(alias: str) -> str:
     """The WHERE part every candidate index is partial on, for the table aliased `alias`."""
     return f"{alias}.status IN {_STATUSES_SQL} AND {alias}.geocode_status IN {_PLACED_SQL}"
 
 
-def _owner_active_sql(alias: str, owner_column: str) -> str:
+def owner_active_sql(alias: str, owner_column: str) -> str:
     """The offer's owner has an active account: a suspended (or erased) one is inactive, and
     its offers are paused, not matched (safety.services.suspend). Every kind's search asks it.
 
@@ -112,12 +112,12 @@ class Candidates:
 # --- small helpers ------------------------------------------------------------------------
 
 
-def _rows(cursor) -> list[SimpleNamespace]:
+def rows_of(cursor) -> list[SimpleNamespace]:
     names = [col.name for col in cursor.description]
     return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     # Django registers a text loader for jsonb (its fields parse the text themselves), so a
     # raw cursor hands back strings; model instances hand back parsed values.
     return json.loads(value) if isinstance(value, str | bytes) else value
@@ -156,7 +156,7 @@ def goods_need_record(
         id=need.id,
         category_id=need.category_id,
         accepted_category_ids=frozenset(int(c) for c in accepted_category_ids),
-        attributes=_str_map(_json(need.attributes)),
+        attributes=_str_map(json_value(need.attributes)),
         quantity_open=int(need.quantity_open),
         max_distance_m=_km_to_m(need.max_distance_km, settings.DEFAULT_NEED_MAX_DISTANCE_KM),
         deadline=need.deadline,
@@ -169,7 +169,7 @@ def goods_offer_record(offer: Any) -> core.GoodsOffer:
     return core.GoodsOffer(
         id=offer.id,
         category_id=offer.category_id,
-        attributes=_str_map(_json(offer.attributes)),
+        attributes=_str_map(json_value(offer.attributes)),
         quantity_open=int(offer.quantity_open),
         radius_m=_km_to_m(offer.delivery_radius_km, settings.DEFAULT_OFFER_RADIUS_KM),
         condition=str(offer.condition),
@@ -204,7 +204,7 @@ def shift_record(
         end=shift.end,
         people_open=int(shift.people_open),
         required_skills=frozenset(required_skills),
-        languages=frozenset(str(code) for code in _json(need.languages) or ()),
+        languages=frozenset(str(code) for code in json_value(need.languages) or ()),
         max_distance_m=_km_to_m(need.max_distance_km, settings.DEFAULT_NEED_MAX_DISTANCE_KM),
         created_at=need.created_at,
         certificate_since=certificate_since,
@@ -242,7 +242,8 @@ def volunteer_record(
     if certificate_date is _UNKNOWN:
         certificate_date = certificate_dates([profile.user_id]).get(profile.user_id)
     languages = {
-        str(item["code"]): str(item.get("level", "")) for item in _json(profile.languages) or ()
+        str(item["code"]): str(item.get("level", ""))
+        for item in json_value(profile.languages) or ()
     }
     return core.Volunteer(
         id=profile.id,
@@ -343,8 +344,8 @@ def _offer_filter_sql(box_m: str) -> str:
     `box_m` metres or more around the need on the plane) is the index condition that bounds
     the walk, the `ST_DWithin`s on geography are the exact test."""
     return f"""o.category_id >= r.lo AND o.category_id <= r.hi
-              AND {_matchable_sql("o")} AND o.quantity_open > 0
-              AND {_owner_active_sql("o", "donor_id")}
+              AND {matchable_sql("o")} AND o.quantity_open > 0
+              AND {owner_active_sql("o", "donor_id")}
               AND donations_knn_plane(o.approx_point)
                   && ST_Expand(donations_knn_plane(n.approx_point), ({box_m}) / {_PLANE_M})
               AND ST_DWithin(o.approx_point, n.approx_point, {_REACH_M})
@@ -457,7 +458,7 @@ def goods_candidates(need_ids: Sequence[int], *, limit_per_need: int = 200) -> C
         return found
     with connection.cursor() as cursor:
         cursor.execute(_GOODS_NEEDS_SQL, {"needs": ids})
-        for row in _rows(cursor):
+        for row in rows_of(cursor):
             found.needs[row.id] = goods_need_record(
                 row, accepted_category_ids=row.accepted_category_ids
             )
@@ -467,7 +468,7 @@ def goods_candidates(need_ids: Sequence[int], *, limit_per_need: int = 200) -> C
         offer_ids = sorted({o for _, o, _ in found.pairs})
         if offer_ids:
             cursor.execute(_GOODS_OFFERS_SQL, {"offers": offer_ids})
-            for row in _rows(cursor):
+            for row in rows_of(cursor):
                 found.offers[row.id] = goods_offer_record(row)
     return found
 
@@ -503,8 +504,8 @@ JOIN volunteers_volunteerneed n ON n.id = q.need_id
 CROSS JOIN LATERAL (
     SELECT p.id AS profile_id, ST_Distance(p.approx_point, n.approx_point) AS distance_m
     FROM volunteers_volunteerprofile p
-    WHERE {_matchable_sql("p")}
-      AND {_owner_active_sql("p", "user_id")}
+    WHERE {matchable_sql("p")}
+      AND {owner_active_sql("p", "user_id")}
       AND ST_DWithin(p.approx_point, n.approx_point,
                      COALESCE(n.max_distance_km, %(need_km)s::float8) * 1000.0)
       AND ST_DWithin(p.approx_point, n.approx_point, p.travel_radius_km * 1000.0)
@@ -552,10 +553,10 @@ SELECT p.id, p.languages, p.travel_radius_km, p.max_hours_per_week, p.created_at
        ARRAY(SELECT w."end" FROM volunteers_awayperiod w
              WHERE w.profile_id = p.id ORDER BY w.id) AS away_ends,
        ARRAY(SELECT s.start FROM matching_match m JOIN volunteers_shift s ON s.id = m.shift_id
-             WHERE m.volunteer_id = p.id AND m.state IN {_LIVE_SQL} ORDER BY m.id)
+             WHERE m.volunteer_id = p.id AND m.state IN {LIVE_SQL} ORDER BY m.id)
            AS booked_starts,
        ARRAY(SELECT s."end" FROM matching_match m JOIN volunteers_shift s ON s.id = m.shift_id
-             WHERE m.volunteer_id = p.id AND m.state IN {_LIVE_SQL} ORDER BY m.id)
+             WHERE m.volunteer_id = p.id AND m.state IN {LIVE_SQL} ORDER BY m.id)
            AS booked_ends,
        (SELECT max(k.certificate_date) FROM {Check._meta.db_table} k
         WHERE k.subject_id = p.user_id AND k.kind = '{CheckKind.CERTIFICATE_OF_CONDUCT.value}'
@@ -579,7 +580,7 @@ def volunteer_candidates(shift_ids: Sequence[int], *, limit_per_need: int = 200)
         return found
     with connection.cursor() as cursor:
         cursor.execute(_SHIFTS_SQL, {"shifts": ids})
-        for row in _rows(cursor):
+        for row in rows_of(cursor):
             need = SimpleNamespace(
                 id=row.need_id,
                 languages=row.languages,
@@ -594,7 +595,7 @@ def volunteer_candidates(shift_ids: Sequence[int], *, limit_per_need: int = 200)
         profile_ids = sorted({p for _, p, _ in found.pairs})
         if profile_ids:
             cursor.execute(_PROFILES_SQL, {"profiles": profile_ids})
-            for row in _rows(cursor):
+            for row in rows_of(cursor):
                 found.offers[row.id] = volunteer_record(
                     row,
                     skills=row.skills,
@@ -629,9 +630,9 @@ FROM housing_housingneed h
 CROSS JOIN LATERAL (
     SELECT f.id AS flat_id, ST_Distance(f.approx_point, h.approx_point) AS distance_m
     FROM housing_housingoffer f
-    WHERE {_matchable_sql("f")}
+    WHERE {matchable_sql("f")}
       AND ST_DWithin(f.approx_point, h.approx_point, h.max_distance_km * 1000.0)
-      AND {_owner_active_sql("f", "landlord_id")}
+      AND {owner_active_sql("f", "landlord_id")}
       AND {_checked_host_sql("f", "landlord_id")}
       AND f.max_occupants >= h.adults + h.children
       AND f.warm_rent <= h.rent_ceiling
@@ -639,7 +640,7 @@ CROSS JOIN LATERAL (
       AND (f.pets_allowed OR NOT h.has_pets)
       AND NOT EXISTS (
           SELECT 1 FROM matching_match m
-          WHERE m.housing_offer_id = f.id AND m.state IN {_LIVE_SQL}
+          WHERE m.housing_offer_id = f.id AND m.state IN {LIVE_SQL}
       )
     ORDER BY f.approx_point <-> h.approx_point
     LIMIT %(limit)s::bigint
@@ -677,7 +678,7 @@ def housing_candidates(household_ids: Sequence[int], *, limit_per_need: int = 20
         return found
     with connection.cursor() as cursor:
         cursor.execute(_HOUSEHOLDS_SQL, {"households": ids})
-        for row in _rows(cursor):
+        for row in rows_of(cursor):
             found.needs[row.id] = household_record(row)
         sql, params = housing_pairs_sql(ids, limit_per_need=limit_per_need)
         cursor.execute(sql, params)
@@ -685,6 +686,6 @@ def housing_candidates(household_ids: Sequence[int], *, limit_per_need: int = 20
         flat_ids = sorted({f for _, f, _ in found.pairs})
         if flat_ids:
             cursor.execute(_FLATS_SQL, {"flats": flat_ids})
-            for row in _rows(cursor):
+            for row in rows_of(cursor):
                 found.offers[row.id] = flat_record(row)
     return found

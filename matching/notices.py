@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
+from jobs.selectors import experience_of
 from matching.kinds import kind_of
 from matching.links import OFFER_ACTIONS, issue_link
 from matching.models import ActionLink, Match, MatchState
@@ -73,7 +74,7 @@ def _job_context(match: Match, side: str) -> dict:
             "remote": job.remote,
         }
         if side == NEED:
-            rows = seeker.experience.select_related("occupation").order_by("-years", "pk")
+            rows = experience_of(seeker)
             context["seeker_experience"] = [
                 {"occupation": row.occupation.name(), "years": float(row.years)} for row in rows
             ]

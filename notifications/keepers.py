@@ -11,18 +11,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Organisation
+from accounts.selectors import organisation_admins
 from editorial.selectors import keepers_to_ask
 from notifications.services import notify
-
-
-def _admins(organisation_id: int):
-    return User.objects.filter(
-        is_active=True,
-        membership__organisation_id=organisation_id,
-        membership__status=Membership.Status.ACTIVE,
-        membership__is_admin=True,
-    ).distinct()
 
 
 def ask_keepers_to_confirm(*, today: date | None = None) -> int:
@@ -33,7 +25,7 @@ def ask_keepers_to_confirm(*, today: date | None = None) -> int:
         organisation = Organisation.objects.get(pk=organisation_id)
         oldest = min(record.last_confirmed_on for record in records)
         with transaction.atomic():
-            for admin in _admins(organisation_id):
+            for admin in organisation_admins(organisation_id):
                 notify(
                     admin,
                     "keep_confirm",

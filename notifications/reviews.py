@@ -10,10 +10,10 @@ Events and the directory are below this app: they say what happened through thei
 (connected in `NotificationsConfig.ready`), never by calling in here."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Organisation
+from accounts.selectors import active_coordinators, organisation_admins
 from directory.models import ProviderProfile, PublicationStatus, Service
 from editorial.models import Kept
 from editorial.selectors import title_of
@@ -34,28 +34,6 @@ ENTRIES = {
 
 def _site(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def _coordinators():
-    return (
-        User.objects.filter(is_active=True, erased_at__isnull=True)
-        .filter(Q(role__in=(Role.COORDINATOR, Role.ADMIN)) | Q(is_superuser=True))
-        .order_by("pk")
-    )
-
-
-def _admins(organisation_id: int):
-    return (
-        User.objects.filter(
-            is_active=True,
-            erased_at__isnull=True,
-            membership__organisation_id=organisation_id,
-            membership__status=Membership.Status.ACTIVE,
-            membership__is_admin=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def waiting_counts() -> dict[str, int]:
@@ -80,7 +58,7 @@ def tell_coordinators_of_waiting_review() -> None:
         "events_review_url": _site(reverse("event-manage")),
         "directory_review_url": _site(reverse("directory-manage")),
     }
-    for coordinator in _coordinators():
+    for coordinator in active_coordinators():
         notify(coordinator, WAITING_TEMPLATE, f"review-waiting:{coordinator.pk}:{day}", context)
 
 
@@ -102,7 +80,7 @@ def tell_organisation_of_approval(record: Kept) -> None:
     # An entry may be sent back to review by a later change and approved again: each approval
     # is its own event.
     approved_at = fresh.updated_at.isoformat()
-    for admin in _admins(organisation.pk):
+    for admin in organisation_admins(organisation.pk):
         language = admin.preferred_language or settings.LANGUAGE_CODE
         context = {
             "title": title_of(fresh, language),

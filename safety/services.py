@@ -20,14 +20,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Role, User
-from accounts.selectors import active_organisations_of, may_assign_roles
+from accounts.models import User
+from accounts.selectors import active_coordinators, active_organisations_of, may_assign_roles
 from base.errors import NOT_ALLOWED, NOT_FOUND, WRONG_STATE, ApplicationError
 from base.text import clean_model_values
 from donations.models import DonationOffer, GoodsNeed
@@ -218,11 +217,8 @@ def _alert_coordinators(report: Report) -> None:
     """Every active coordinator but the people the report is by or about gets an inbox item
     and an email: what kind of report, how urgent, by when, and where the queue is. The text
     stays in the platform."""
-    coordinators = (
-        User.objects.filter(is_active=True, erased_at__isnull=True)
-        .filter(Q(role__in=(Role.COORDINATOR, Role.ADMIN)) | Q(is_superuser=True))
-        .exclude(pk__in=[pk for pk in (report.reporter_id, report.reported_user_id) if pk])
-        .order_by("pk")
+    coordinators = active_coordinators().exclude(
+        pk__in=[pk for pk in (report.reporter_id, report.reported_user_id) if pk]
     )
     context = {
         "report_id": report.pk,

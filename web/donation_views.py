@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods
 from base.errors import GENERAL, ApplicationError
 from donations import services
 from donations.models import Category, Condition, DonationOffer
-from geo.models import Precision
 from geo.services import address_for_pin
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle import services as lifecycle_services
@@ -39,6 +38,7 @@ from web.donation_forms import (
     window_rows,
     windows_from,
 )
+from web.edit_values import pin_values, place_changes
 from web.summaries import state_label, status_label
 
 # Where a message goes on the page; anything else is shown above the form.
@@ -152,7 +152,6 @@ def _posted_values(request: HttpRequest) -> dict:
 
 
 def _offer_values(offer: DonationOffer) -> dict:
-    pinned = offer.precision == Precision.PIN and offer.point is not None
     values = {
         "title": offer.title,
         "description": offer.description,
@@ -160,9 +159,7 @@ def _offer_values(offer: DonationOffer) -> dict:
         "quantity": str(offer.quantity),
         "condition": offer.condition,
         "delivery_radius_km": "" if offer.delivery_radius_km is None else offer.delivery_radius_km,
-        "address": offer.address,
-        "latitude": f"{offer.point.y:.6f}" if pinned else "",
-        "longitude": f"{offer.point.x:.6f}" if pinned else "",
+        **pin_values(offer),
     }
     for name in ATTRIBUTE_LABELS:
         values[f"attr_{name}"] = offer.attributes.get(name, "")
@@ -293,16 +290,7 @@ def _changes(offer: DonationOffer, fields: dict) -> dict:
         )
         if fields[name] != getattr(offer, name)
     }
-    pinned = offer.precision == Precision.PIN and offer.point is not None
-    pin = (fields["latitude"], fields["longitude"]) if fields["latitude"] is not None else None
-    old_pin = (round(offer.point.y, 6), round(offer.point.x, 6)) if pinned else None
-    if (
-        fields["address"] != offer.address
-        or ((round(pin[0], 6), round(pin[1], 6)) if pin else None) != old_pin
-    ):
-        changes["address"] = fields["address"]
-        if pin:
-            changes["latitude"], changes["longitude"] = pin
+    changes.update(place_changes(offer, fields))
     windows = [(w["start"], w["end"]) for w in fields["pickup_windows"]]
     if windows != [(w.start, w.end) for w in offer.pickup_windows.all()]:
         changes["pickup_windows"] = fields["pickup_windows"]

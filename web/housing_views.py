@@ -33,13 +33,13 @@ from accounts import checks
 from accounts.models import Organisation
 from accounts.selectors import active_organisations_of
 from base.errors import ApplicationError
-from geo.models import Precision
 from housing import services
 from housing.models import HousingNeed, HousingOffer
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle import services as lifecycle_services
 from lifecycle.states import CLOSED_STATUSES, Status
 from matching import selectors as matching_selectors
+from web.edit_values import as_text, pin_values, place_changes
 from web.housing_forms import FLAT_FIELDS, HOUSEHOLD_FIELDS, FlatForm, HouseholdForm, parse
 
 # The map's centre before a pin is set: the welcome centre's city (as on the donor's form).
@@ -229,21 +229,9 @@ def _record(kind: Kind, request: HttpRequest, pk: int):
     return get_object_or_404(_mine(kind, request.user), pk=pk)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def _record_values(kind: Kind, record) -> dict:
-    values = {name: _text(getattr(record, name, None)) for name in kind.field_names}
-    pinned = record.precision == Precision.PIN and record.point is not None
-    values["latitude"] = f"{record.point.y:.6f}" if pinned else ""
-    values["longitude"] = f"{record.point.x:.6f}" if pinned else ""
+    values = {name: as_text(getattr(record, name, None)) for name in kind.field_names}
+    values.update(pin_values(record))
     if kind is HOUSEHOLD:
         values["organisation"] = str(record.organisation_id)
     return values
@@ -309,14 +297,7 @@ def _changes(kind: Kind, record, fields: dict) -> dict:
         for name, value in fields.items()
         if name not in skip and value != getattr(record, name)
     }
-    pinned = record.precision == Precision.PIN and record.point is not None
-    pin = (fields["latitude"], fields["longitude"]) if fields["latitude"] is not None else None
-    old_pin = (round(record.point.y, 6), round(record.point.x, 6)) if pinned else None
-    new_pin = (round(pin[0], 6), round(pin[1], 6)) if pin else None
-    if fields["address"] != record.address or new_pin != old_pin:
-        changes["address"] = fields["address"]
-        if pin:
-            changes["latitude"], changes["longitude"] = pin
+    changes.update(place_changes(record, fields))
     return changes
 
 

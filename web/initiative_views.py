@@ -42,7 +42,6 @@ from base.errors import GENERAL, NOT_ALLOWED, NOT_FOUND, ApplicationError
 from donations import services as donation_services
 from donations.imports import import_goods_needs
 from donations.models import GoodsNeed
-from geo.models import Precision
 from geo.services import address_for_pin
 from housing.models import HousingNeed
 from lifecycle import selectors as lifecycle_selectors
@@ -57,6 +56,7 @@ from volunteers.models import Shift, VolunteerNeed
 from web import initiative_forms as forms
 from web.donation_forms import ATTRIBUTE_LABELS, attributes_from
 from web.donation_views import MAP_CENTRE, _category_groups
+from web.edit_values import pin_values, place_changes
 from web.summaries import kind_label, match_quantity, offer_title, state_label, status_label
 from web.volunteer_forms import language_choices
 
@@ -307,29 +307,6 @@ def _form_errors(form) -> dict[str, list[str]]:
     return errors
 
 
-def _pin_values(record) -> dict:
-    pinned = record.precision == Precision.PIN and record.point is not None
-    return {
-        "address": record.address,
-        "latitude": f"{record.point.y:.6f}" if pinned else "",
-        "longitude": f"{record.point.x:.6f}" if pinned else "",
-    }
-
-
-def _place_changes(record, fields: dict) -> dict:
-    """The place, sent (and placed again) only when the address or the pin changed."""
-    pinned = record.precision == Precision.PIN and record.point is not None
-    pin = (fields["latitude"], fields["longitude"]) if fields["latitude"] is not None else None
-    old_pin = (round(record.point.y, 6), round(record.point.x, 6)) if pinned else None
-    new_pin = (round(pin[0], 6), round(pin[1], 6)) if pin else None
-    if fields["address"] == record.address and new_pin == old_pin:
-        return {}
-    changes = {"address": fields["address"]}
-    if pin:
-        changes["latitude"], changes["longitude"] = pin
-    return changes
-
-
 def _map_context() -> dict:
     return {
         "map_tile_url": settings.MAP_TILE_URL,
@@ -482,7 +459,7 @@ def goods_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "quantity": str(need.quantity),
             "deadline": need.deadline.isoformat() if need.deadline else "",
             "max_distance_km": "" if need.max_distance_km is None else need.max_distance_km,
-            **_pin_values(need),
+            **pin_values(need),
         }
         for name in ATTRIBUTE_LABELS:
             values[f"attr_{name}"] = need.attributes.get(name, "")
@@ -503,7 +480,7 @@ def goods_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if fields[name] != getattr(need, name)
         }
-        changes.update(_place_changes(need, fields))
+        changes.update(place_changes(need, fields))
         try:
             if changes:
                 donation_services.update_goods_need(record=need, user=request.user, **changes)
@@ -662,7 +639,7 @@ def volunteer_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": {skill.slug for skill in current_skills},
             "languages": list(need.languages),
             "shifts": forms.shift_rows(shifts=current_shifts),
-            **_pin_values(need),
+            **pin_values(need),
         }
         return _volunteer_page(request, page, values, {})
     fields, errors = _volunteer_parse(request)
@@ -684,7 +661,7 @@ def volunteer_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         given = [(s["start"], s["end"], s["people"]) for s in fields["shifts"]]
         if given != [(s.start, s.end, s.people) for s in current_shifts]:
             changes["shifts"] = fields["shifts"]
-        changes.update(_place_changes(need, fields))
+        changes.update(place_changes(need, fields))
         try:
             if changes:
                 volunteer_services.update_volunteer_need(record=need, user=request.user, **changes)

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +39,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from base.errors import ApplicationError
-from geo.models import Precision
 from jobs import selectors, services
 from jobs.models import Employer, GermanLevel, Hours, Job, JobSeeker, PayPeriod, Recognition
 from jobs.models import Residence as ResidenceChoice
@@ -53,6 +52,7 @@ from matching.kinds import JOBS
 from matching.models import LIVE_STATE_VALUES, MatchState
 from web import job_forms
 from web.coordination_views import _coordinator
+from web.edit_values import as_text, pin_values, place_changes
 from web.housing_views import MAP_CENTRE, Field, _number
 from web.summaries import seeker_summary
 from web.volunteer_forms import language_choices
@@ -331,40 +331,6 @@ def _form_context(groups: list, values: dict, errors: dict, *, known: set, **ext
     }
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _place_values(record) -> dict:
-    pinned = record.precision == Precision.PIN and record.point is not None
-    return {
-        "address": record.address,
-        "latitude": f"{record.point.y:.6f}" if pinned else "",
-        "longitude": f"{record.point.x:.6f}" if pinned else "",
-    }
-
-
-def _place_changes(record, fields: dict) -> dict:
-    """The place is sent (and placed again) only when the address or the pin changed."""
-    pinned = record.precision == Precision.PIN and record.point is not None
-    old_pin = (round(record.point.y, 6), round(record.point.x, 6)) if pinned else None
-    pin = None
-    if fields.get("latitude") is not None:
-        pin = (round(fields["latitude"], 6), round(fields["longitude"], 6))
-    if fields["address"] == record.address and pin == old_pin:
-        return {}
-    changes = {"address": fields["address"]}
-    if pin:
-        changes["latitude"], changes["longitude"] = fields["latitude"], fields["longitude"]
-    return changes
-
-
 def _posted(post, names) -> dict:
     values = {name: post.get(name, "") for name in names}
     values["languages"] = job_forms.languages(post)
@@ -474,8 +440,8 @@ JOB_FIELDS = tuple(job_forms.JobForm.base_fields)
 
 
 def _job_values(job: Job) -> dict:
-    values = {name: _text(getattr(job, name, None)) for name in JOB_FIELDS}
-    values.update(_place_values(job))
+    values = {name: as_text(getattr(job, name, None)) for name in JOB_FIELDS}
+    values.update(pin_values(job))
     values["occupation"] = job.occupation.code
     values["skills"] = ", ".join(job.skills)
     values["languages"] = list(job.languages)
@@ -571,7 +537,7 @@ def _changes(record, fields: dict, skip=()) -> dict:
         for name, value in fields.items()
         if name not in skip and _comparable(value) != _comparable(getattr(record, name))
     }
-    changes.update(_place_changes(record, fields))
+    changes.update(place_changes(record, fields))
     return changes
 
 
@@ -653,8 +619,8 @@ SEEKER_FIELDS = tuple(job_forms.KeptSeekerForm.base_fields)
 
 
 def _seeker_values(seeker: JobSeeker) -> dict:
-    values = {name: _text(getattr(seeker, name, None)) for name in SEEKER_FIELDS}
-    values.update(_place_values(seeker))
+    values = {name: as_text(getattr(seeker, name, None)) for name in SEEKER_FIELDS}
+    values.update(pin_values(seeker))
     values["skills"] = ", ".join(seeker.skills)
     values["languages"] = list(seeker.languages)
     values["hours_wanted"] = list(seeker.hours_wanted)
@@ -663,7 +629,7 @@ def _seeker_values(seeker: JobSeeker) -> dict:
         (row.occupation.code, f"{row.years.normalize():f}")
         for row in seeker.experience.select_related("occupation").order_by("-years", "pk")
     ]
-    values["counsellor_organisation"] = _text(seeker.counsellor_organisation_id)
+    values["counsellor_organisation"] = as_text(seeker.counsellor_organisation_id)
     return values
 
 
@@ -924,12 +890,14 @@ def new_kept_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def employers_to_check(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
-    rows = []
-    for employer in selectors.employers_to_check():
-        jobs = Job.objects.filter(organisation_id=employer.organisation_id).exclude(
-            status__in=CLOSED_STATUSES
-        )
-        rows.append({"employer": employer, "jobs": list(jobs.order_by("-created_at")[:20])})
+    open_jobs = Job.objects.exclude(status__in=CLOSED_STATUSES).order_by("-created_at")
+    employers = selectors.employers_to_check().prefetch_related(
+        Prefetch("organisation__jobs", queryset=open_jobs, to_attr="open_jobs")
+    )
+    rows = [
+        {"employer": employer, "jobs": employer.organisation.open_jobs[:20]}
+        for employer in employers
+    ]
     return render(request, "web/jobs/employers_check.html", {"rows": rows})
 
 

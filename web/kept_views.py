@@ -36,11 +36,7 @@ def kept(request: HttpRequest) -> HttpResponse:
     language = get_language()
     ours = list(active_organisations_of(request.user).values_list("pk", flat=True))
     rows = [_row(record, language) for record in selectors.kept_by(ours)]
-    overdue_anywhere = []
-    if request.user.is_coordinator:
-        for model in selectors.kept_models():
-            overdue_anywhere.extend(selectors.overdue(selectors.listed(model.objects.all())))
-        overdue_anywhere.sort(key=lambda record: (record.last_confirmed_on, record.pk))
+    overdue_anywhere = selectors.overdue_everywhere() if request.user.is_coordinator else []
     context = {
         "rows": rows,
         "overdue_count": sum(1 for row in rows if row["overdue"]),

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from base.units import about_km_from_metres
+from jobs import selectors as jobs_selectors
 from jobs.models import Hours, JobSeeker
 from lifecycle.states import Status
 from matching.models import Match, MatchState
@@ -109,7 +110,7 @@ def seeker_summary(seeker) -> list[tuple[str, str]]:
     district is the offer's area). Never the name, phone, email, address or the text about
     themselves."""
     language = get_language()
-    rows = seeker.experience.select_related("occupation").order_by("-years", "occupation__code")
+    rows = jobs_selectors.experience_of(seeker)
     worked = [
         _("%(occupation)s (%(years)s years)")
         % {"occupation": row.occupation.name(language), "years": f"{row.years.normalize():f}"}

@@ -7,38 +7,25 @@ German, languages, residence, recognition and the start date are left to the cor
 constraints (`matching.core.jobs`), which also explain them in diagnostics.
 """
 
-import json
 from collections.abc import Sequence
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 
-from accounts.models import User
-from geo.models import GeocodeStatus
 from jobs.models import Experience, Job, JobSeeker, Occupation
-from lifecycle.states import MATCHABLE_STATUSES
-from matching.candidates import Candidates
+from matching.candidates import (
+    LIVE_SQL,
+    Candidates,
+    json_value,
+    matchable_sql,
+    owner_active_sql,
+    rows_of,
+)
 from matching.core.jobs import Job as JobRecord
 from matching.core.jobs import JobSeeker as SeekerRecord
 from matching.core.jobs import cefr_step
-from matching.models import LIVE_STATE_VALUES
-
-PLACED = (GeocodeStatus.PLACED.value, GeocodeStatus.REFINED.value)
-
-
-def _sql_list(values) -> str:
-    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
-def _matchable(alias: str) -> str:
-    # The predicate of the partial GiST indexes, as the other kinds' searches write it.
-    return (
-        f"{alias}.status IN {_sql_list(MATCHABLE_STATUSES)} "
-        f"AND {alias}.geocode_status IN {_sql_list(PLACED)}"
-    )
 
 
 def remote_reach_m() -> float:
@@ -95,7 +82,7 @@ def pairs_sql(job_ids: Sequence[int], *, limit_per_need: int) -> tuple[str, dict
     The CTEs are MATERIALIZED on purpose: inlined, the planner walks the GiST over all people
     in each job's reach (the index answers `ST_DWithin`) and probes the occupation per row,
     which is the cost this query avoids."""
-    seekers, jobs, users = JobSeeker._meta.db_table, Job._meta.db_table, User._meta.db_table
+    seekers, jobs = JobSeeker._meta.db_table, Job._meta.db_table
     experience, occupations = Experience._meta.db_table, Occupation._meta.db_table
     deg = f"{_MERIDIAN_M_PER_DEGREE}::float8"
     sql = f"""
@@ -120,11 +107,11 @@ people AS MATERIALIZED (
     SELECT c.occupation_id, s.id, s.approx_point, s.hours_wanted, s.travel_radius_km,
            ST_Y(s.approx_point::geometry) AS lat
     FROM codes c JOIN {seekers} s ON s.id = c.job_seeker_id
-    WHERE {_matchable("s")}
-      AND COALESCE((SELECT u.is_active FROM {users} u WHERE u.id = s.created_by_id), false)
+    WHERE {matchable_sql("s")}
+      AND {owner_active_sql("s", "created_by_id")}
       AND NOT EXISTS (
           SELECT 1 FROM matching_match m
-          WHERE m.job_seeker_id = s.id AND m.state IN {_sql_list(LIVE_STATE_VALUES)}
+          WHERE m.job_seeker_id = s.id AND m.state IN {LIVE_SQL}
       )
 )
 SELECT job_id, seeker_id, distance_m
@@ -152,16 +139,6 @@ ORDER BY job_id, distance_m, seeker_id
     }
 
 
-def _rows(cursor) -> list[SimpleNamespace]:
-    names = [col.name for col in cursor.description]
-    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-
-
-def _json(value: Any) -> Any:
-    # A raw cursor hands jsonb back as text (Django registers a text loader for it).
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
 def job_record(row: Any) -> JobRecord:
     """The core record of a job, from a row of `_JOBS_SQL` or a model instance (with its
     occupation's code as `occupation`)."""
@@ -173,7 +150,7 @@ def job_record(row: Any) -> JobRecord:
         hours=row.hours,
         start_date=row.start_date,
         german_min=cefr_step(row.german_min),
-        languages=frozenset(_json(row.languages) or ()),
+        languages=frozenset(json_value(row.languages) or ()),
         skills=frozenset(row.skills or ()),
         requires_recognition=bool(row.requires_recognition),
         open_to=frozenset(row.open_to or ()),
@@ -186,12 +163,12 @@ def job_record(row: Any) -> JobRecord:
 def seeker_record(row: Any) -> SeekerRecord:
     """The core record of a person, from a row of `_SEEKERS_SQL` or an instance annotated
     with `experience` ({code: years})."""
-    experience = _json(row.experience) or {}
+    experience = json_value(row.experience) or {}
     return SeekerRecord(
         id=row.id,
         experience={str(code): float(Decimal(str(years))) for code, years in experience.items()},
         german=cefr_step(row.german_level),
-        languages=frozenset(_json(row.languages) or ()),
+        languages=frozenset(json_value(row.languages) or ()),
         skills=frozenset(row.skills or ()),
         hours=frozenset(row.hours_wanted or ()),
         radius_m=float(row.travel_radius_km) * 1000.0,
@@ -205,13 +182,13 @@ def seeker_record(row: Any) -> SeekerRecord:
 def load_jobs(ids: Sequence[int]) -> dict[int, JobRecord]:
     with connection.cursor() as cursor:
         cursor.execute(_JOBS_SQL, {"jobs": sorted({int(pk) for pk in ids})})
-        return {row.id: job_record(row) for row in _rows(cursor)}
+        return {row.id: job_record(row) for row in rows_of(cursor)}
 
 
 def load_seekers(ids: Sequence[int]) -> dict[int, SeekerRecord]:
     with connection.cursor() as cursor:
         cursor.execute(_SEEKERS_SQL, {"seekers": sorted({int(pk) for pk in ids})})
-        return {row.id: seeker_record(row) for row in _rows(cursor)}
+        return {row.id: seeker_record(row) for row in rows_of(cursor)}
 
 
 def job_candidates(job_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.gis.measure import D
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -84,10 +84,6 @@ def _experience_of(seeker_ids) -> dict[int, dict[str, float]]:
     return experience
 
 
-def _today(now: datetime, tz) -> Any:
-    return now.astimezone(tz).date()
-
-
 class JobsAdapter(KindAdapter):
     kind = Match.Kind.JOBS.value
     need_model = Job
@@ -151,7 +147,7 @@ class JobsAdapter(KindAdapter):
                 pk__in=list(batch.offers), created_by__is_active=True
             ).values_list("pk", flat=True)
         )
-        today = _today(batch.now, batch.tz)
+        today = batch.now.astimezone(batch.tz).date()
         tolerance = settings.JOBS_START_TOLERANCE_DAYS
         edges = []
         for (n, o), distance in batch.pairs.items():
@@ -258,7 +254,7 @@ class JobsAdapter(KindAdapter):
             .values(*_SEEKER_FIELDS, "distance", "placed")[:limit]
         )
         experience = _experience_of(row["id"] for row in rows)
-        today = _today(now, _berlin())
+        today = timezone.localdate(now)
         checks = []
         for row in rows:
             seeker = search.seeker_record(
@@ -339,12 +335,15 @@ class JobsAdapter(KindAdapter):
         travel radius, and remote jobs within the remote reach)."""
         record = search.load_seekers([seeker.pk])[seeker.pk]
         radius_km = search.remote_reach_m() / 1000.0
+        within_travel = Q(
+            approx_point__dwithin=(seeker.approx_point, D(km=seeker.travel_radius_km))
+        )
         rows = (
             checked_jobs(around(Job, seeker, radius_km))
-            .filter(Q(remote=True) | Q(approx_point__dwithin=(seeker.approx_point, _m(seeker))))
+            .filter(Q(remote=True) | within_travel)
             .values(*_JOB_FIELDS, "occupation__code", "distance")[:limit]
         )
-        today = _today(now, _berlin())
+        today = timezone.localdate(now)
         checks = []
         for row in rows:
             job = search.job_record(SimpleNamespace(**row, occupation=row["occupation__code"]))
@@ -415,11 +414,3 @@ class JobsAdapter(KindAdapter):
             "n",
         ),
     }
-
-
-def _m(seeker: JobSeeker) -> D:
-    return D(km=float(seeker.travel_radius_km))
-
-
-def _berlin() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
