@@ -43,7 +43,6 @@ from jobs.models import (
     Recognition,
     Residence,
 )
-from lifecycle import selectors as lifecycle_selectors
 from lifecycle import services as lifecycle_services
 from matching import diagnostics
 from matching import selectors as matching_selectors
@@ -682,21 +681,18 @@ def _placed(record) -> None:
 
 
 class JobDiagnosisApi(JobApi):
-    """Why a job's places stay open (its employer's members and coordinators): counts and
-    sentences, never who the people around it are."""
+    """Why a job's places stay open (coordinators, as for every kind's needs): counts and
+    sentences, never who the people around it are. Not for the employer: counts of people
+    by reason around a place of its choosing would tell it where people looking for work
+    live and what their residence situation is."""
 
-    permission_classes = [IsAuthenticated]
-    error_statuses = (403, 409)  # not the employer's; the job not placed yet
+    permission_classes = [IsAuthenticated, IsCoordinator]
+    error_statuses = (403, 409)  # not a coordinator; the job not placed yet
     filter_backends: list = []
 
     @extend_schema(responses={200: JobDiagnosisSerializer})
     def get(self, request, *args, **kwargs):
         record = self.get_visible_object()
-        user = request.user
-        if not user.is_coordinator and not (
-            lifecycle_selectors.manageable_by(Job, user).filter(pk=record.pk).exists()
-        ):
-            raise PermissionDenied(_("Only the employer and coordinators see this."))
         _placed(record)
         found = diagnostics.diagnose_need("jobs", record)
         data = JobDiagnosisSerializer(found, context=self.get_serializer_context()).data

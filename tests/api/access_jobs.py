@@ -153,7 +153,6 @@ COORDINATORS = roles(403, anonymous=401, coordinator=200)
 JOB_CREATED_BY_MEMBER = roles(400, anonymous=401, member=201)
 CHANGED_BY_EMPLOYER = roles(403, anonymous=401, member=200)
 DRAFT_PUBLISHED_BY_EMPLOYER = roles(404, anonymous=401, member=200, coordinator=403)
-DIAGNOSED_FOR_EMPLOYER = roles(403, anonymous=401, member=200, coordinator=200)
 # A profile is private: for anyone but its person and coordinators it does not exist.
 KEPT_BY_PERSON = roles(404, anonymous=401, volunteer=200, coordinator=200)
 KEPT_BY_COUNSELLOR = roles(404, anonymous=401, other_member=200, coordinator=200)
@@ -236,7 +235,7 @@ ROWS = [
         "jobs-diagnosis",
         "get",
         lambda w: seeker(w) and Call(kwargs={"pk": job(w).pk}),
-        DIAGNOSED_FOR_EMPLOYER,
+        COORDINATORS,
         exact_markers=lambda w: job_markers(w) + seeker_markers(w),
     ),
     Row("jobs-map", "get", lambda w: job(w) and Call(), PUBLIC, exact_markers=job_markers),

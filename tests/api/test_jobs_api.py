@@ -212,10 +212,13 @@ def test_the_employer_changes_and_withdraws_a_job_and_a_coordinator_corrects_res
     assert _en().get(f"{JOBS}{job.pk}/").status_code == 404
 
 
-def test_the_employer_reads_why_a_job_is_unmet_and_no_one_else_does(world):
+def test_a_coordinator_reads_why_a_job_is_unmet_and_the_employer_does_not(world):
+    # Counts of people by reason around a place the employer chooses would tell it where
+    # people looking for work live and what they may do: coordinators only, as for all kinds.
     job = a.job(world, german_min="C1")
     a.seeker(world)  # speaks B1
-    response = _en(world.users["member"]).get(f"{JOBS}{job.pk}/diagnosis/")
+    assert _en(world.users["member"]).get(f"{JOBS}{job.pk}/diagnosis/").status_code == 403
+    response = _en(world.users["coordinator"]).get(f"{JOBS}{job.pk}/diagnosis/")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["reason"] == "german_too_low" and body["employer_checked"] is True
