@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.errors import DeadlockDetected
 
 from accounts.models import Organisation, User
 from accounts.selectors import initiative_to_post_for
@@ -308,6 +309,27 @@ def _violated_constraint(error: IntegrityError) -> str:
     return getattr(diag, "constraint_name", "") or ""
 
 
+@transaction.atomic
+def _book(request: RoomRequest, room: Room, actor: User) -> Booking:
+    # The claim on the request: of two confirmations of one request, one changes it.
+    claimed = RoomRequest.objects.filter(pk=request.pk, status=RequestStatus.REQUESTED).update(
+        status=RequestStatus.CONFIRMED,
+        room=room,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        reason="",
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        raise ApplicationError(_("This request was decided already."), code=WRONG_STATE)
+    return Booking.objects.create(
+        room=room,
+        request=request,
+        during=selectors.time_range(request.start, request.end),
+        confirmed_by=actor,
+    )
+
+
 def confirm(request: RoomRequest, room: Room, actor: User) -> Booking:
     """Book `room` for the request: by a coordinator or an active member of the room's
     owner. If another confirmed booking of the room overlaps (also one being written at this
@@ -325,37 +347,27 @@ def confirm(request: RoomRequest, room: Room, actor: User) -> Booking:
     problems = selectors.why_unsuitable(room, request)
     if problems:
         raise ApplicationError({"room": problems})
-    try:
-        with transaction.atomic():
-            # The claim on the request: of two confirmations of one request, one changes it.
-            claimed = RoomRequest.objects.filter(
-                pk=request.pk, status=RequestStatus.REQUESTED
-            ).update(
-                status=RequestStatus.CONFIRMED,
-                room=room,
-                decided_by=actor,
-                decided_at=timezone.now(),
-                reason="",
-                updated_at=timezone.now(),
-            )
-            if not claimed:
-                raise ApplicationError(_("This request was decided already."), code=WRONG_STATE)
-            booking = Booking.objects.create(
-                room=room,
-                request=request,
-                during=selectors.time_range(request.start, request.end),
-                confirmed_by=actor,
-            )
-    except IntegrityError as error:
-        if _violated_constraint(error) == NO_OVERLAP_CONSTRAINT:
-            raise ApplicationError(
-                {"room": _("This room is already booked at that time.")}, code=WRONG_STATE
-            ) from None
-        if _violated_constraint(error) == "rooms_booking_one_per_request":
-            raise ApplicationError(
-                _("This request was decided already."), code=WRONG_STATE
-            ) from None
-        raise
+    # Two overlapping bookings inserted at the same moment can deadlock inside the exclusion
+    # check (PostgreSQL aborts one of them); tried again, the loser meets the winner's
+    # committed booking and is refused by the constraint like any other overlap.
+    for attempt in range(2):
+        try:
+            booking = _book(request, room, actor)
+        except OperationalError as error:
+            if attempt or not isinstance(error.__cause__, DeadlockDetected):
+                raise
+            continue
+        except IntegrityError as error:
+            if _violated_constraint(error) == NO_OVERLAP_CONSTRAINT:
+                raise ApplicationError(
+                    {"room": _("This room is already booked at that time.")}, code=WRONG_STATE
+                ) from None
+            if _violated_constraint(error) == "rooms_booking_one_per_request":
+                raise ApplicationError(
+                    _("This request was decided already."), code=WRONG_STATE
+                ) from None
+            raise
+        break
     return booking
 
 
