@@ -3,6 +3,7 @@ their reach. One runner for every kind of help; what differs per kind, its adapt
 (`matching.kinds`) answers.
 
 Order of work in one transaction:
+0. settle the cell's owed batches (`matching.owed`): what was committed before is seen below;
 1. lock the cell's open needs (SKIP LOCKED: a need another batch holds is left to it) and
    take the units a batch allocates of them (goods needs, the shifts ahead, households);
 2. fetch candidates from PostGIS (the adapter's search, `matching.candidates`);
@@ -36,6 +37,7 @@ from matching.kinds import KINDS, KindAdapter
 from matching.kinds.base import Joining, LockedBatch
 from matching.kinds.rows import lock
 from matching.models import Match, MatchEvent, MatchState
+from matching.owed import settle
 from matching.revision import REVISED_REASON, plan
 from matching.workflow import auto_approve
 
@@ -88,6 +90,8 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
     now, tz = timezone.now(), ZoneInfo(settings.TIME_ZONE)
     limit = settings.MATCHING_CANDIDATES_PER_NEED
     with transaction.atomic():
+        # First: every change committed before this statement is seen by the ones below.
+        settle(adapter.kind, cell)
         needs = {need.pk: need for need in lock(adapter.cell_needs(cell))}
         units = adapter.units_of(needs, now)
         result.needs = len(units)

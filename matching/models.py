@@ -337,3 +337,28 @@ class Handover(models.Model):
         return (
             f"{self.need_model} {self.need_id}: {self.from_organisation} → {self.to_organisation}"
         )
+
+
+class OwedBatch(models.Model):
+    """A batch of one kind and cell is owed: a change that its batch must see was committed.
+
+    Written in the same transaction as the change (`matching.scheduling`), deleted by the batch
+    of that cell as it starts (`matching.owed`). Redis's debounce key and the queued task are
+    only the fast path: when the task is lost (a worker killed while holding it, Redis
+    restarted), the sweep enqueues the cells that are still owed. An offer's own flag is
+    cleared by its own cell's batch; the cells of the needs it reaches are owed here until their
+    batches have run, so no record is left unseen while its flag says otherwise.
+    """
+
+    kind = models.CharField(max_length=20)
+    cell = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "cell"], name="owedbatch_cell_idx"),
+            models.Index(fields=["created_at"], name="owedbatch_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.cell} since {self.created_at}"

@@ -3,8 +3,10 @@
 The first change in a cell enqueues one batch for that cell with a countdown of
 MATCHING_DEBOUNCE_SECONDS; further changes in the same cell meanwhile enqueue nothing
 (`matching.debounce`), so a burst (an import, a busy morning) is allocated together. Redis is
-only the fast path: the record's `needs_matching` flag stays set until a batch of its cell has
-run, and the sweep schedules the cells of flagged records whose message was lost.
+only the fast path: every cell a change must reach is owed in the database with the change
+(`matching.owed`) until a batch of that cell has started, the record's `needs_matching` flag
+stays set until a batch of its own cell has run, and the sweep enqueues what is still owed or
+flagged when a message was lost.
 """
 
 import logging
@@ -17,6 +19,7 @@ from matching import tasks
 from matching.areas import Cell, cell_of, cells_of_needs_within, cells_of_queryset
 from matching.debounce import claim_cell, release_cell
 from matching.kinds import KINDS, kind_of, open_needs
+from matching.owed import owe, owed_before
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,13 @@ def cells_to_match(record) -> tuple[str, set[Cell]]:
 
 
 def schedule_cell(kind: str, cell: Cell) -> bool:
-    """Enqueue one batch for the cell unless one is already waiting. True if enqueued."""
+    """Owe the cell a batch and enqueue one unless one is already waiting. True if enqueued."""
+    owe(kind, [cell])
+    return enqueue_cell(kind, cell)
+
+
+def enqueue_cell(kind: str, cell: Cell) -> bool:
+    """Enqueue one batch for an owed cell unless one is already waiting. True if enqueued."""
     if not claim_cell(kind, cell):
         return False
     try:
@@ -51,14 +60,16 @@ def schedule_cell(kind: str, cell: Cell) -> bool:
 
 
 def schedule_record(record) -> None:
-    """After the current transaction commits, schedule the cells that should see `record`."""
+    """Owe the cells that should see `record` in the current transaction, so that they are
+    owed exactly when the change is committed; enqueue their batches after commit."""
+    kind, cells = cells_to_match(record)
+    owe(kind, cells)
 
-    def schedule() -> None:
-        kind, cells = cells_to_match(record)
+    def enqueue() -> None:
         for cell in sorted(cells):
-            schedule_cell(kind, cell)
+            enqueue_cell(kind, cell)
 
-    transaction.on_commit(schedule)
+    transaction.on_commit(enqueue)
 
 
 def schedule_everything() -> int:
@@ -78,3 +89,10 @@ def schedule_flagged(record_ids_by_model) -> int:
             kind, record_cells = cells_to_match(record)
             cells |= {(kind, cell) for cell in record_cells}
     return sum(schedule_cell(kind, cell) for kind, cell in sorted(cells))
+
+
+def schedule_owed(before) -> int:
+    """Enqueue the cells owed since before `before` (the sweep's path: their task was lost, or
+    its worker died holding it). A cell whose debounce key is still held waits for the next
+    sweep; the key expires on its own."""
+    return sum(enqueue_cell(kind, cell) for kind, cell in owed_before(before))

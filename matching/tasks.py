@@ -10,6 +10,7 @@ from django.db import OperationalError
 from base.retry import RETRY
 from matching import batches, reminders
 from matching.debounce import claim_cell
+from matching.owed import owe
 
 
 # A lost connection or a deadlock victim is worth another try; the dirty flag and the sweep
@@ -20,8 +21,10 @@ def match_area(kind: str, cell: str) -> dict:
     result = batches.run_batch(kind, cell)
     # An offer that a change or another batch held is free again soon: try the cell once more
     # after the debounce rather than leaving the need to the sweep minutes later.
-    if result.waiting and claim_cell(kind, cell):
-        match_area.apply_async((kind, cell), countdown=settings.MATCHING_DEBOUNCE_SECONDS)
+    if result.waiting:
+        owe(kind, [cell])
+        if claim_cell(kind, cell):
+            match_area.apply_async((kind, cell), countdown=settings.MATCHING_DEBOUNCE_SECONDS)
     return result.as_dict()
 
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.second_factor import requires_second_factor
-from lifecycle.services import lifecycle_models
+from matching.owed import oldest_owed
 from notifications.models import Notification
 from workers.celery import app
 from workers.heartbeat import KEY_PREFIX as HEARTBEAT_KEY_PREFIX
@@ -103,23 +103,11 @@ def check_outbox() -> str:
 
 
 def check_flagged() -> str:
-    """Needs and offers flagged for matching, each model through its partial *_dirty_idx index
-    on updated_at (the flag is set with a save, or with an update that keeps updated_at: then
-    the record waits at least this long)."""
-    oldest = [
-        first
-        for model in lifecycle_models()
-        if (
-            first := model._default_manager.filter(needs_matching=True)
-            .order_by("updated_at")
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        is not None
-    ]
-    return _age_check(
-        min(oldest, default=None), settings.READY_MAX_FLAGGED_AGE_SECONDS, "record to match"
-    )
+    """The oldest change that no batch has seen yet: each change owes the batches of the cells
+    it reaches in its own transaction (`matching.owed`), and a batch settles its cell as it
+    starts. A record flagged again long after its last save counts from the flag, not from
+    the save."""
+    return _age_check(oldest_owed(), settings.READY_MAX_FLAGGED_AGE_SECONDS, "record to match")
 
 
 READY_CHECKS = {

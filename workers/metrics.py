@@ -38,7 +38,7 @@ from prometheus_client.registry import Collector
 
 from lifecycle.services import lifecycle_models
 from matching.kinds import KINDS
-from matching.models import Match
+from matching.models import Match, OwedBatch
 from matching.tasks import match_area
 from notifications.models import Notification
 
@@ -148,6 +148,20 @@ def _flagged() -> Iterator[Metric]:
     yield age
 
 
+def _owed() -> Iterator[Metric]:
+    owed = OwedBatch.objects.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    yield GaugeMetricFamily(
+        f"{PREFIX}_owed_batches",
+        "Changes that owe a batch of a cell which has not started yet (matching.owed).",
+        value=owed["count"],
+    )
+    yield GaugeMetricFamily(
+        f"{PREFIX}_owed_oldest_age_seconds",
+        "Age of the oldest change that no batch has seen yet (0 if none); /readyz's limit.",
+        value=_age_seconds(owed["oldest"], timezone.now()),
+    )
+
+
 class _Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
@@ -207,6 +221,7 @@ PARTS: dict[str, Callable[[], Iterator[Metric]]] = {
     "matches": _matches,
     "notifications": _notifications,
     "flagged": _flagged,
+    "owed": _owed,
     "first_proposal": _first_proposal,
 }
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from geo.models import PLACED_STATUSES, GeocodeStatus, PlacedModel
 from geo.tasks import refine_location
 from lifecycle.services import lifecycle_models
-from matching.scheduling import schedule_flagged
+from matching.scheduling import schedule_flagged, schedule_owed
 from notifications.models import Notification
 from notifications.services import release_held
 from notifications.tasks import deliver_notification, deliver_webhook
@@ -42,6 +42,10 @@ def sweep_pending() -> dict[str, int]:
         flagged[model] = ids
         counts[f"match:{model._meta.label_lower}"] = len(ids)
     counts["match-cells"] = schedule_flagged(flagged)
+    # Cells owed a batch whose message was lost or whose worker died holding it. A record
+    # whose own cell has run is no longer flagged, but the cells of the needs it reaches may
+    # still be owed.
+    counts["owed-cells"] = schedule_owed(settled)
 
     for model in lifecycle_models():
         if not issubclass(model, PlacedModel):

@@ -180,9 +180,9 @@ def test_request_matching_sets_the_flag_and_schedules_the_needs_cell_after_commi
     need = VolunteerNeedFactory()
     VolunteerNeed.objects.filter(pk=need.pk).update(needs_matching=False)
     with (
-        mock.patch("matching.scheduling.schedule_cell") as schedule_cell,
+        mock.patch("matching.scheduling.enqueue_cell") as enqueue_cell,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         need.request_matching()
     assert VolunteerNeed.objects.get(pk=need.pk).needs_matching and len(callbacks) == 1
-    schedule_cell.assert_called_once_with("volunteers", cell_of(need.approx_point))
+    enqueue_cell.assert_called_once_with("volunteers", cell_of(need.approx_point))

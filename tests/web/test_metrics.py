@@ -83,6 +83,8 @@ def test_metrics_with_the_token_export_requests_and_the_platform_gauges(with_tok
         "willkommen_outbox_pending",
         "willkommen_outbox_oldest_pending_age_seconds",
         "willkommen_flagged_records",
+        "willkommen_owed_batches",
+        "willkommen_owed_oldest_age_seconds",
         "willkommen_need_first_proposal_needs",
     ):
         assert f"\n{name}" in text, name
@@ -90,6 +92,7 @@ def test_metrics_with_the_token_export_requests_and_the_platform_gauges(with_tok
     # Every part was computed (Redis and the database answered).
     assert value(text, "willkommen_metrics_part_failed", part="queues") == 0
     assert value(text, "willkommen_metrics_part_failed", part="first_proposal") == 0
+    assert value(text, "willkommen_metrics_part_failed", part="owed") == 0
 
 
 def test_metrics_count_a_matched_and_delivered_pair_per_kind_state_and_channel(

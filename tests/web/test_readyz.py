@@ -10,6 +10,9 @@ import redis
 from django.test import Client
 from django.utils import timezone
 
+from matching.areas import cell_of
+from matching.batches import run_batch
+from matching.models import OwedBatch
 from notifications.models import Notification
 from tests.factories import GoodsNeedFactory, UserFactory
 from workers.heartbeat import KEY_PREFIX, record_heartbeat
@@ -58,7 +61,7 @@ def _email(created_at, status=Notification.Status.PENDING, **fields) -> Notifica
 
 def test_readyz_is_ok_with_a_fresh_heartbeat_and_nothing_waiting_too_long(live_worker, settings):
     _email(timezone.now() - timedelta(seconds=settings.READY_MAX_OUTBOX_AGE_SECONDS - 60))
-    GoodsNeedFactory()  # flagged for matching just now
+    GoodsNeedFactory().request_matching()  # a change no batch has seen yet
 
     response = _readyz()
 
@@ -148,14 +151,12 @@ def test_emails_held_sent_or_failed_do_not_count_as_waiting(live_worker, setting
     assert response.json()["checks"]["outbox"] == "ok (no unsent email)"
 
 
-def test_readyz_fails_when_a_record_flagged_for_matching_is_older_than_the_limit(
+def test_readyz_fails_when_a_change_no_batch_has_seen_is_older_than_the_limit(
     live_worker, settings
 ):
     settings.READY_MAX_FLAGGED_AGE_SECONDS = 600
-    need = GoodsNeedFactory()
-    type(need).objects.filter(pk=need.pk).update(
-        needs_matching=True, updated_at=timezone.now() - timedelta(seconds=700)
-    )
+    GoodsNeedFactory().request_matching()
+    OwedBatch.objects.update(created_at=timezone.now() - timedelta(seconds=700))
 
     response = _readyz()
 
@@ -164,10 +165,20 @@ def test_readyz_fails_when_a_record_flagged_for_matching_is_older_than_the_limit
     assert "oldest record to match 700 s old (limit 600 s)" in response.json()["checks"]["flagged"]
 
 
-def test_an_old_record_no_longer_flagged_does_not_count(live_worker):
+def test_a_record_flagged_again_long_after_its_last_save_counts_from_the_flag(live_worker):
     need = GoodsNeedFactory()
-    type(need).objects.filter(pk=need.pk).update(
-        needs_matching=False, updated_at=timezone.now() - timedelta(days=30)
-    )
+    type(need).objects.filter(pk=need.pk).update(updated_at=timezone.now() - timedelta(days=30))
+
+    need.request_matching()  # e.g. a declined match gave its units back
+
+    assert _readyz().json()["checks"]["flagged"].startswith("ok (oldest record to match 0 s")
+
+
+def test_a_change_whose_batch_has_started_no_longer_counts(live_worker):
+    need = GoodsNeedFactory()
+    need.request_matching()
+    OwedBatch.objects.update(created_at=timezone.now() - timedelta(days=30))
+
+    run_batch("goods", cell_of(need.approx_point))
 
     assert _readyz().json()["checks"]["flagged"] == "ok (no record to match)"
