@@ -112,6 +112,31 @@ def test_commands(services):
     assert services["beat"]["command"][:4] == ["celery", "-A", "workers", "beat"]
 
 
+def test_the_worker_scales_without_fixed_names_or_ports(services):
+    # `docker compose up --scale worker=N` needs containers that differ only by their name.
+    worker = services["worker"]
+    assert "container_name" not in worker
+    assert "ports" not in worker
+    assert "hostname" not in worker
+
+
+def test_web_and_worker_concurrency_come_from_the_environment():
+    services = _compose_config(
+        WEB_CONCURRENCY="5", WEB_THREADS="3", CELERY_CONCURRENCY="7", WEB_TIMEOUT="40"
+    )["services"]
+    web, worker = services["web"]["command"], services["worker"]["command"]
+    assert web[web.index("--workers") + 1] == "5"
+    assert web[web.index("--threads") + 1] == "3"
+    assert web[web.index("--timeout") + 1] == "40"
+    assert worker[worker.index("--concurrency") + 1] == "7"
+
+
+def test_redis_keeps_queued_tasks_across_a_restart(services):
+    assert services["redis"]["command"] == ["redis-server", "--appendonly", "yes"]
+    # docker-compose 1.29 normalises a named volume to "name:target:mode".
+    assert "redisdata:/data:rw" in services["redis"]["volumes"]
+
+
 def test_worker_healthcheck_pings_its_own_node_through_a_shell(services):
     # Exec form would pass "$HOSTNAME" to celery literally; only CMD-SHELL expands it.
     kind, command = services["worker"]["healthcheck"]["test"]
