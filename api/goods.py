@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api import common, imports
+from base.db_routing import ReadsFromReplica
 from donations import services
 from donations.imports import import_goods_needs
 from donations.models import Category, Condition, DonationOffer, GoodsNeed, PickupWindow
@@ -254,7 +255,7 @@ class DonationOfferApi(common.RecordApi):
     prefetch_related = ("pickup_windows",)
 
 
-class GoodsNeedListCreateApi(GoodsNeedApi, generics.ListAPIView):
+class GoodsNeedListCreateApi(ReadsFromReplica, GoodsNeedApi, generics.ListAPIView):
     """GET: the goods needs you may see, filtered and paginated. POST: post a need for your
     initiative."""
 
@@ -271,7 +272,7 @@ class GoodsNeedListCreateApi(GoodsNeedApi, generics.ListAPIView):
         return self.respond(record, status.HTTP_201_CREATED)
 
 
-class DonationOfferListCreateApi(DonationOfferApi, generics.ListAPIView):
+class DonationOfferListCreateApi(ReadsFromReplica, DonationOfferApi, generics.ListAPIView):
     """GET: the donation offers you may see, filtered and paginated. POST: offer goods."""
 
     @extend_schema(
@@ -367,13 +368,13 @@ class DonationOfferPublishApi(DonationOfferApi):
         return self.respond(record)
 
 
-class GoodsNeedMapApi(GoodsNeedApi, common.RecordMapApi):
+class GoodsNeedMapApi(ReadsFromReplica, GoodsNeedApi, common.RecordMapApi):
     """The goods needs you may see, as map features at their approximate points."""
 
     serializer_class = GoodsNeedGeoSerializer
 
 
-class DonationOfferMapApi(DonationOfferApi, common.RecordMapApi):
+class DonationOfferMapApi(ReadsFromReplica, DonationOfferApi, common.RecordMapApi):
     """The donation offers you may see, as map features at their approximate points."""
 
     serializer_class = DonationOfferGeoSerializer

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from api import common
+from base.db_routing import ReadsFromReplica
 from housing import services
 from housing.models import MAX_RENT_EUR, HousingNeed, HousingOffer
 from lifecycle import services as lifecycle_services
@@ -243,7 +244,7 @@ class HousingNeedApi(common.RecordApi):
     select_related = ("organisation", "created_by")
 
 
-class HousingOfferListCreateApi(HousingOfferApi, generics.ListAPIView):
+class HousingOfferListCreateApi(ReadsFromReplica, HousingOfferApi, generics.ListAPIView):
     """GET: the flats you may see, filtered and paginated. POST: offer a flat."""
 
     @extend_schema(
@@ -257,7 +258,7 @@ class HousingOfferListCreateApi(HousingOfferApi, generics.ListAPIView):
         return self.respond(record, status.HTTP_201_CREATED)
 
 
-class HousingNeedListCreateApi(HousingNeedApi, generics.ListAPIView):
+class HousingNeedListCreateApi(ReadsFromReplica, HousingNeedApi, generics.ListAPIView):
     """GET: the households you may see, filtered and paginated. POST: a household your
     initiative looks for a flat for."""
 
@@ -346,13 +347,13 @@ class HousingNeedPublishApi(HousingNeedApi):
         return self.respond(record)
 
 
-class HousingOfferMapApi(HousingOfferApi, common.RecordMapApi):
+class HousingOfferMapApi(ReadsFromReplica, HousingOfferApi, common.RecordMapApi):
     """The flats you may see, as map features at their approximate points."""
 
     serializer_class = HousingOfferGeoSerializer
 
 
-class HousingNeedMapApi(HousingNeedApi, common.RecordMapApi):
+class HousingNeedMapApi(ReadsFromReplica, HousingNeedApi, common.RecordMapApi):
     """The households you may see, as map features at their approximate points."""
 
     serializer_class = HousingNeedGeoSerializer

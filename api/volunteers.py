@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api import common
+from base.db_routing import ReadsFromReplica
 from lifecycle import services as lifecycle_services
 from matching import selectors as matching_selectors
 from volunteers import selectors, services
@@ -365,7 +366,7 @@ class VolunteerNeedApi(common.RecordApi):
         return queryset.prefetch_related(Prefetch("shifts", queryset=shifts))
 
 
-class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):
+class VolunteerProfileListCreateApi(ReadsFromReplica, VolunteerProfileApi, generics.ListAPIView):
     """GET: the volunteer profiles you may see, filtered and paginated. POST: offer your time."""
 
     @extend_schema(
@@ -381,7 +382,7 @@ class VolunteerProfileListCreateApi(VolunteerProfileApi, generics.ListAPIView):
         return self.respond(record, status.HTTP_201_CREATED)
 
 
-class VolunteerNeedListCreateApi(VolunteerNeedApi, generics.ListAPIView):
+class VolunteerNeedListCreateApi(ReadsFromReplica, VolunteerNeedApi, generics.ListAPIView):
     """GET: the volunteer needs you may see, filtered and paginated. POST: ask for help with
     one or more shifts."""
 
@@ -477,14 +478,14 @@ class VolunteerNeedPublishApi(VolunteerNeedApi):
         return self.respond(record)
 
 
-class VolunteerProfileMapApi(VolunteerProfileApi, common.RecordMapApi):
+class VolunteerProfileMapApi(ReadsFromReplica, VolunteerProfileApi, common.RecordMapApi):
     """The volunteer profiles you may see, as map features at their approximate points."""
 
     serializer_class = VolunteerProfileGeoSerializer
     prefetch_related = ()
 
 
-class VolunteerNeedMapApi(VolunteerNeedApi, common.RecordMapApi):
+class VolunteerNeedMapApi(ReadsFromReplica, VolunteerNeedApi, common.RecordMapApi):
     """The volunteer needs you may see, as map features at their approximate points."""
 
     serializer_class = VolunteerNeedGeoSerializer

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a write request, its user reads from the primary for a while (base/db_routing.py).
+    "base.db_routing.RecentWritesMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session; coordinators
     # and admins need it for /coordination/, /admin/ and the API by session.
     "django_otp.middleware.OTPMiddleware",
@@ -158,6 +160,25 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default="test_willkommen"
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- Read replica (issue 16; base/db_routing.py, README "Running a national instance") -------
+# DATABASE_REPLICA_URL names a streaming replica of the primary; the map and list endpoints
+# read from it, everything else from the primary. The user who sent a write reads from the
+# primary for DATABASE_REPLICA_STICKY_SECONDS after it, and the replica answers only while it is
+# less than that window (minus the check interval) behind. Unset: one database, as before.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the test database through it (Django's test mirror), not the real replica.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["base.db_routing.ReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1.0)
+if DATABASE_REPLICA_CHECK_SECONDS >= DATABASE_REPLICA_STICKY_SECONDS:
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_CHECK_SECONDS must be shorter than DATABASE_REPLICA_STICKY_SECONDS."
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 # AUTH_PASSWORD_VALIDATORS: see the front door's block below.
