@@ -1,10 +1,12 @@
 """Sending what the outbox holds: each email and each webhook delivery once.
 
-A row is sent by whoever holds its sender lock and claimed it by a conditional update;
-failures retry with backoff, and a row that keeps failing (or whose senders keep dying) ends
-as failed, listed for coordinators. A copy is only possible when a sender dies after the
-receiver took the message and before the row was marked sent; it carries the same
-Message-ID (emails) or X-Willkommen-Delivery (webhooks), so the receiver can drop it.
+A row is sent by whoever holds its sender lock and claimed it by a conditional update, alone
+or in a batch (the rows one transaction wrote, over one SMTP connection, each row still
+locked, claimed and marked on its own); failures retry with backoff, and a row that keeps
+failing (or whose senders keep dying) ends as failed, listed for coordinators. A copy is
+only possible when a sender dies after the receiver took the message and before the row was
+marked sent; it carries the same Message-ID (emails) or X-Willkommen-Delivery (webhooks), so
+the receiver can drop it.
 """
 
 import errno
@@ -23,6 +25,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -30,7 +33,12 @@ from django.utils.translation import gettext as _
 
 from base.errors import NOT_FOUND, ApplicationError
 from notifications import addresses
-from notifications.models import Notification, WebhookAttempt, WebhookDelivery
+from notifications.models import (
+    Notification,
+    NotificationPreference,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from notifications.preferences import preferences_for, unsubscribe_url
 from notifications.rendering import render_email
 
@@ -110,19 +118,141 @@ def reset_failed(model, pk: int, enqueue) -> object:
 
 
 def deliver(notification_id: int) -> str:
-    """Send one notification's email if nobody else is sending it. Returns what happened."""
-    with sender_lock(Notification, notification_id) as held:
-        if not held:
-            return "not-pending"
-        return _deliver_email(notification_id)
+    """Send one notification's email if nobody else is sending it. Returns what happened;
+    raises DeliveryDeferred when another try is due."""
+    outcome, error = _send_emails([notification_id])[notification_id]
+    if outcome == DEFERRED:
+        raise DeliveryDeferred(error)
+    return outcome
 
 
-def _deliver_email(notification_id: int) -> str:
+def deliver_many(notification_ids: list[int]) -> dict[str, int]:
+    """Send the emails of many rows over one SMTP connection, each row exactly as `deliver`
+    sends it alone: its own sender lock, its own claim, marked sent as soon as the server
+    took it. Returns how many rows had which outcome; raises DeliveryDeferred after trying
+    them all if any is to be tried again (a retry finds the others done)."""
+    outcomes = _send_emails(notification_ids)
+    deferred = [error for outcome, error in outcomes.values() if outcome == DEFERRED]
+    if deferred:
+        raise DeliveryDeferred(f"{len(deferred)} of {len(outcomes)} rows: {deferred[-1]}")
+    counts: dict[str, int] = {}
+    for outcome, _error in outcomes.values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+DEFERRED = "deferred"
+# A batch stops taking rows after this long (a server that times out on every connection),
+# well inside the task's time limit; the rest stay pending for the task's retry.
+BATCH_SECONDS = 120
+
+
+@contextmanager
+def sender_locks(model, pks: list[int]) -> Iterator[set[int]]:
+    """The rows of `pks` whose sender lock (see `sender_lock`, the same keys) this process
+    took, held until the block ends: one query for all of them, one to let them go."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id"
+            " WHERE pg_try_advisory_lock(hashtextextended(%s || ':' || id::text, 0))",
+            [pks, table],
+        )
+        held = {row[0] for row in cursor.fetchall()}
+    try:
+        yield held
+    finally:
+        if held:
+            _unlock_many(table, sorted(held))
+
+
+def _unlock_many(table: str, pks: list[int]) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(hashtextextended(%s || ':' || id::text, 0))"
+                " FROM unnest(%s::bigint[]) AS id",
+                [table, pks],
+            )
+    except DatabaseError:
+        # The connection is gone, and with its session the locks.
+        logger.warning("could not release the sender locks of %s rows", len(pks), exc_info=True)
+
+
+class _Mailer:
+    """One SMTP connection for the emails of a batch: opened at the first send, and again
+    after a failed one (whose connection is not trusted any more)."""
+
+    def __init__(self) -> None:
+        self.backend = None
+
+    def send(self, message) -> None:
+        if self.backend is None:
+            backend = get_connection(fail_silently=False)
+            # Opened here, the backend keeps it open after each message (send_messages only
+            # closes a connection it opened itself).
+            backend.open()
+            self.backend = backend
+        message.connection = self.backend
+        try:
+            message.send(fail_silently=False)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is None:
+            return
+        try:
+            backend.close()
+        except (SMTPException, OSError):
+            logger.info("the SMTP connection did not close cleanly", exc_info=True)
+
+
+def _send_emails(notification_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(outcome, error) for each id: sent, deferred, failed, undeliverable, skipped or
+    not-pending (someone else has it, or it is not to be sent)."""
+    pks = list(dict.fromkeys(notification_ids))
+    outcomes = {pk: ("not-pending", "") for pk in pks}
+    with sender_locks(Notification, pks) as held:
+        # Read once for the whole batch, before each row's claim: only a claim (under the
+        # sender lock this process holds) changes a pending or sending row's attempts, and
+        # a failed row is left out here (one a coordinator resets has its own task).
+        rows = (
+            Notification.objects.select_related("recipient", "recipient__notification_preference")
+            .filter(
+                pk__in=held,
+                status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
+            )
+            .order_by("attempts", "pk")  # the least tried first, should the batch stop early
+        )
+        mailer = _Mailer()
+        started = time.monotonic()
+        try:
+            for row in rows:
+                if time.monotonic() - started > BATCH_SECONDS:
+                    outcomes[row.pk] = (DEFERRED, "the batch ran out of time")
+                    continue
+                outcomes[row.pk] = _deliver_email(row, mailer)
+        finally:
+            mailer.close()
+    return outcomes
+
+
+def _preferences(recipient):
+    try:
+        return recipient.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return preferences_for(recipient)
+
+
+def _deliver_email(notification: Notification, mailer: _Mailer) -> tuple[str, str]:
     now = timezone.now()
-    mine = claim(Notification, notification_id, now)
+    mine = claim(Notification, notification.pk, now)
     if mine is None:
-        return "not-pending"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+        return "not-pending", ""
+    notification.attempts += 1  # what the claim counted
     if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
         # Claimed again and again without an outcome (a worker that dies on this row): give
         # up, so that coordinators see it instead of the sweep taking it back forever.
@@ -131,17 +261,17 @@ def _deliver_email(notification_id: int) -> str:
             next_attempt_at=None,
             last_error=notification.last_error or "gave up: the worker was lost on every try",
         )
-        return "failed"
+        return "failed", ""
     recipient = notification.recipient
     if not (recipient.is_active and recipient.email):
         # An erased or deactivated account: there is nobody to write to, and retrying will
         # not change that. The failed row shows coordinators that the message went nowhere.
         mine.update(status=Notification.Status.FAILED, last_error="recipient has no address")
-        return "undeliverable"
-    if not preferences_for(recipient).email:
+        return "undeliverable", ""
+    if not _preferences(recipient).email:
         # Switched off (e.g. unsubscribed) after the row was written.
         mine.update(status=Notification.Status.SKIPPED)
-        return "skipped"
+        return "skipped", ""
     try:
         message = render_email(notification)
         unsubscribe = unsubscribe_url(recipient)
@@ -151,11 +281,11 @@ def _deliver_email(notification_id: int) -> str:
     except Exception as exc:
         # A template or configuration fault: retrying will not mend it. Failed rows are
         # shown to coordinators, who send them again once it is fixed.
-        logger.exception("notification %s could not be rendered", notification_id)
+        logger.exception("notification %s could not be rendered", notification.pk)
         mine.update(status=Notification.Status.FAILED, last_error=f"rendering: {exc!r}"[:2000])
-        return "failed"
+        return "failed", ""
     try:
-        message.send(fail_silently=False)
+        mailer.send(message)
     except (SMTPException, OSError) as exc:
         failed = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         mine.update(
@@ -164,13 +294,13 @@ def _deliver_email(notification_id: int) -> str:
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         logger.warning(
-            "notification %s: attempt %s failed: %s", notification_id, notification.attempts, exc
+            "notification %s: attempt %s failed: %s", notification.pk, notification.attempts, exc
         )
         if failed:
-            return "failed"
-        raise DeliveryDeferred(str(exc)) from exc
+            return "failed", ""
+        return DEFERRED, str(exc)
     mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
+    return "sent", ""
 
 
 # --- webhooks ---------------------------------------------------------------------------------

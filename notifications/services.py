@@ -98,15 +98,44 @@ def update_preferences(
 # --- writing -----------------------------------------------------------------------------------
 
 
+# Rows written in one transaction go out in tasks of at most this many (one SMTP connection
+# each), so that a burst is spread over the worker processes.
+SEND_BATCH = 50
+
+
+class _SendAfterCommit:
+    """The ids of the rows one transaction made ready to send; enqueued when it commits."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = list(ids)
+
+    def __call__(self) -> None:
+        for start in range(0, len(self.ids), SEND_BATCH):
+            chunk = self.ids[start : start + SEND_BATCH]
+            if len(chunk) == 1:
+                tasks.deliver_notification.delay(chunk[0])
+            else:
+                tasks.deliver_notifications.delay(chunk)
+
+
 def _enqueue_after_commit(ids: list[int]) -> None:
+    """Send the rows after the commit: all rows of one transaction together, in batches
+    (a burst of thousands costs tens of task messages, not thousands).
+
+    Joins the callback that the transaction registered already, if Django still holds it.
+    Django drops that callback only when a savepoint that was open at its registration rolls
+    back; a row joined to it later was written while that savepoint was still open, so the
+    rollback removes the row as well. An id whose row a rollback removed (a savepoint of its
+    own) is a task that finds nothing to claim.
+    """
     if not ids:
         return
-
-    def send() -> None:
-        for pk in ids:
-            tasks.deliver_notification.delay(pk)
-
-    transaction.on_commit(send)
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _SendAfterCommit):
+                callback.ids.extend(ids)
+                return
+    transaction.on_commit(_SendAfterCommit(ids))
 
 
 def _is_member(user: User, organisation: Organisation) -> bool:
