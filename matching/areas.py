@@ -41,9 +41,27 @@ def cell_polygon(cell: Cell) -> Polygon:
 
 
 def in_cell(queryset: QuerySet, cell: Cell) -> QuerySet:
-    """Records of `queryset` placed in `cell` (GiST-indexed; a point on a border may appear in
-    both neighbours, which the batches' row locks make harmless)."""
-    return queryset.filter(approx_point__intersects=cell_polygon(cell))
+    """Records of `queryset` placed in `cell`: exactly those that `cell_of` and
+    `cells_of_queryset` put there, so that the batch a change schedules sees the record.
+
+    The GiST index finds them in the cell's box widened by a margin; the floor of the degrees
+    then decides. The box alone is not the cell on geography: its edges are great-circle arcs,
+    and one between two corners on a parallel bulges poleward (9 m half-way along a cell
+    0.28° wide at 54°), so a record just north of a parallel sat in the southern neighbour's
+    polygon, never in its own, and kept its flag (and its cell's sweep) forever.
+    """
+    row, col = parse_cell(cell)
+    lat_step, lon_step = _steps()
+    margin = max(lat_step, lon_step) * 0.05  # far above any bulge of cells up to 10° wide
+    south, west = row * lat_step, col * lon_step
+    box = Polygon.from_bbox(
+        (west - margin, south - margin, west + lon_step + margin, south + lat_step + margin)
+    )
+    return (
+        queryset.filter(approx_point__intersects=box)
+        .alias(cell_row=_cell_index("Y", lat_step), cell_col=_cell_index("X", lon_step))
+        .filter(cell_row=row, cell_col=col)
+    )
 
 
 def _cell_index(axis: str, step: float) -> Func:

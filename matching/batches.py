@@ -189,17 +189,25 @@ def _pairs_with(
     adapter: KindAdapter, unit_ids: list[int], offer_ids: set[int]
 ) -> list[tuple[int, int, float]]:
     """(unit, offer, metres) for offers that the candidate search skipped because all their
-    capacity is held, by proposals this batch may revise."""
+    capacity is held, by proposals this batch may revise.
+
+    Both id lists are taken first (MATERIALIZED): joined directly, the planner walked every
+    need within the widest reach of each offer through the spatial index and filtered by id
+    afterwards (over a minute for one batch of a dense region, against 0.1 s this way)."""
     if not unit_ids or not offer_ids:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            WITH n AS MATERIALIZED (
+                SELECT u.id, u.approx_point FROM ({adapter.units_sql()}) u
+                WHERE u.id = ANY(%(needs)s)
+            ), o AS MATERIALIZED (
+                SELECT id, approx_point FROM {adapter.offer_model._meta.db_table}
+                WHERE id = ANY(%(offers)s)
+            )
             SELECT n.id, o.id, ST_Distance(n.approx_point, o.approx_point)
-            FROM ({adapter.units_sql()}) n
-            JOIN {adapter.offer_model._meta.db_table} o
-              ON ST_DWithin(n.approx_point, o.approx_point, %(reach)s)
-            WHERE n.id = ANY(%(needs)s) AND o.id = ANY(%(offers)s)
+            FROM n JOIN o ON ST_DWithin(n.approx_point, o.approx_point, %(reach)s)
             """,
             {"reach": WIDEST_REACH_M, "needs": list(unit_ids), "offers": list(offer_ids)},
         )
