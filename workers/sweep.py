@@ -16,8 +16,8 @@ from geo.tasks import refine_location
 from lifecycle.services import lifecycle_models
 from matching.scheduling import schedule_flagged, schedule_owed
 from notifications.models import Notification
-from notifications.services import release_held
-from notifications.tasks import deliver_notification, deliver_webhook
+from notifications.services import SEND_BATCH, release_held
+from notifications.tasks import deliver_notification, deliver_notifications, deliver_webhook
 from notifications.webhooks import due_deliveries as due_webhook_deliveries
 
 BATCH = 1000
@@ -67,8 +67,17 @@ def sweep_pending() -> dict[str, int]:
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         | Q(status=Notification.Status.SENDING, claimed_at__lt=abandoned)
     ).values_list("pk", flat=True)[:BATCH]
-    for pk in due:
-        deliver_notification.delay(pk)
+    # In tasks of SEND_BATCH rows, as they were first sent: while a backlog drains, every
+    # sweep finds the rows still queued behind it and puts them on the queue once more, and a
+    # message per row would multiply the backlog (each row is still claimed on its own, so a
+    # second message for a row only costs a skip).
+    due = list(due)
+    for start in range(0, len(due), SEND_BATCH):
+        chunk = due[start : start + SEND_BATCH]
+        if len(chunk) == 1:
+            deliver_notification.delay(chunk[0])
+        else:
+            deliver_notifications.delay(chunk)
     counts["deliver"] = len(due)
 
     # Emails held by the daily cap of a sender organisation whose day has come.

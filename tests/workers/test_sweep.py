@@ -1,0 +1,57 @@
+"""The sweep puts undelivered emails back on the queue in batches, as they were first sent."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+
+from notifications.models import Notification
+from notifications.services import SEND_BATCH
+from tests.factories import UserFactory
+from workers.sweep import sweep_pending
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def _pending(count: int) -> list[int]:
+    user = UserFactory()
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            template="match_offered",
+            language="en",
+            idempotency_key=f"sweep-{i}",
+        )
+        for i in range(count)
+    )
+    old = timezone.now() - timedelta(seconds=settings.SWEEP_GRACE_SECONDS + 60)
+    Notification.objects.update(created_at=old)
+    return [row.pk for row in rows]
+
+
+def _task_names(client) -> list[str]:
+    queued = client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    return [json.loads(message)["headers"]["task"] for message in queued]
+
+
+def test_the_sweep_enqueues_undelivered_emails_in_batches_not_one_message_each(broker):
+    pks = _pending(2 * SEND_BATCH + 1)
+
+    counts = sweep_pending()
+
+    assert counts["deliver"] == len(pks)
+    assert sorted(_task_names(broker)) == sorted(
+        ["notifications.tasks.deliver_notifications"] * 2
+        + ["notifications.tasks.deliver_notification"]
+    )
