@@ -159,6 +159,30 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default="test_willkommen"
 )
+# A host whose network is cut must not hold its row locks (or beat's scheduler lock) for the
+# kernel's two-hour keepalive: both ends probe an idle connection after DATABASE_KEEPALIVE_
+# SECONDS and give up after three unanswered probes, and the server ends a transaction left
+# idle for DATABASE_IDLE_IN_TRANSACTION_SECONDS. Client-side libpq options, and per-session
+# server settings that any user may set (README, "Running a national instance").
+DATABASE_KEEPALIVE_SECONDS = env.int("DATABASE_KEEPALIVE_SECONDS", default=30)
+DATABASE_IDLE_IN_TRANSACTION_SECONDS = env.int("DATABASE_IDLE_IN_TRANSACTION_SECONDS", default=600)
+_keepalive = DATABASE_KEEPALIVE_SECONDS
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "keepalives": 1,
+        "keepalives_idle": _keepalive,
+        "keepalives_interval": max(1, _keepalive // 3),
+        "keepalives_count": 3,
+        "options": " ".join(
+            [
+                f"-c tcp_keepalives_idle={_keepalive}",
+                f"-c tcp_keepalives_interval={max(1, _keepalive // 3)}",
+                "-c tcp_keepalives_count=3",
+                f"-c idle_in_transaction_session_timeout={DATABASE_IDLE_IN_TRANSACTION_SECONDS}s",
+            ]
+        ),
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Read replica (issue 16; base/db_routing.py, README "Running a national instance") -------
 # DATABASE_REPLICA_URL names a streaming replica of the primary; the map and list endpoints
@@ -170,6 +194,10 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        **DATABASES["default"]["OPTIONS"],
+    }
     # Tests read the test database through it (Django's test mirror), not the real replica.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["base.db_routing.ReplicaRouter"]
