@@ -28,6 +28,12 @@ bench:
 	$(PY) -m bench
 	$(PY) -m bench --only jobs --keep
 
+# The load test (never in CI): gunicorn, a worker, beat and an SMTP sink against a generated
+# city in willkommen_bench_load, driven by locust (bench/README.md, "Load").
+bench-load:
+	scripts/bootstrap.sh test
+	$(PY) -m bench.load
+
 # 10,000 emails through two Celery workers to a local SMTP sink (bench/README.md).
 bench-notify:
 	scripts/bootstrap.sh test

@@ -57,9 +57,12 @@ def districts() -> list[str]:
     waiting = Match.objects.filter(state=MatchState.PROPOSED)
     for adapter in KINDS.values():
         for field in (adapter.need_field, adapter.offer_field):
+            # Without order_by(), Match's default ordering (-created_at) joins the DISTINCT
+            # and every proposal comes back as a row of its own: thousands per page view.
             names.update(
                 waiting.filter(kind=adapter.kind)
                 .values_list(f"{field}__district", flat=True)
+                .order_by()
                 .distinct()
             )
     return sorted(name for name in names if name)

@@ -1,0 +1,1 @@
+"""Load test: locust against gunicorn, a worker and a generated city (`python -m bench.load`)."""
