@@ -165,8 +165,8 @@ def _locked_batch(
     all_units = {**units, **joining.units}
     pairs = {(u, o): d for u, o, d in found.pairs if o in offers}
     # Offers whose capacity the revisable proposals hold all of were not found by the search.
-    revisable_offers = {o for _, _, o in revisable}
-    for u, o, d in _pairs_with(adapter, list(all_units), revisable_offers):
+    reach = {o: adapter.reach_m(offers[o]) for _, _, o in revisable}
+    for u, o, d in _pairs_with(adapter, list(all_units), reach):
         pairs.setdefault((u, o), d)
     offer_records = dict(found.offers)
     for pk, offer in offers.items():
@@ -186,15 +186,16 @@ def _locked_batch(
 
 
 def _pairs_with(
-    adapter: KindAdapter, unit_ids: list[int], offer_ids: set[int]
+    adapter: KindAdapter, unit_ids: list[int], reach: Mapping[int, float]
 ) -> list[tuple[int, int, float]]:
     """(unit, offer, metres) for offers that the candidate search skipped because all their
-    capacity is held, by proposals this batch may revise.
+    capacity is held, by proposals this batch may revise; `reach` is each offer's reach
+    (`KindAdapter.reach_m`), beyond which no need is served by it.
 
-    Both id lists are taken first (MATERIALIZED): joined directly, the planner walked every
+    Both sides are taken by id first (MATERIALIZED): joined directly, the planner walked every
     need within the widest reach of each offer through the spatial index and filtered by id
     afterwards (over a minute for one batch of a dense region, against 0.1 s this way)."""
-    if not unit_ids or not offer_ids:
+    if not unit_ids or not reach:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -203,13 +204,18 @@ def _pairs_with(
                 SELECT u.id, u.approx_point FROM ({adapter.units_sql()}) u
                 WHERE u.id = ANY(%(needs)s)
             ), o AS MATERIALIZED (
-                SELECT id, approx_point FROM {adapter.offer_model._meta.db_table}
-                WHERE id = ANY(%(offers)s)
+                SELECT o.id, o.approx_point, r.reach
+                FROM unnest(%(offers)s::bigint[], %(reaches)s::float8[]) AS r(id, reach)
+                JOIN {adapter.offer_model._meta.db_table} o ON o.id = r.id
             )
             SELECT n.id, o.id, ST_Distance(n.approx_point, o.approx_point)
-            FROM n JOIN o ON ST_DWithin(n.approx_point, o.approx_point, %(reach)s)
+            FROM n JOIN o ON ST_DWithin(n.approx_point, o.approx_point, o.reach)
             """,
-            {"reach": WIDEST_REACH_M, "needs": list(unit_ids), "offers": list(offer_ids)},
+            {
+                "needs": list(unit_ids),
+                "offers": list(reach),
+                "reaches": [min(r, WIDEST_REACH_M) for r in reach.values()],
+            },
         )
         return [(n, o, float(d)) for n, o, d in cursor.fetchall()]
 
