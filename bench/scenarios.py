@@ -285,12 +285,9 @@ def goods_batch(*, now: datetime, limit: int, chunk: int) -> Batch:
     with measured() as cand:
         found = _collect(search.goods_candidates, ids, chunk, limit)
     with measured() as build:
-        edges = []
-        for n, o, d in found.pairs:
-            need, offer = found.needs[n], found.offers[o]
-            if constraints.goods_reason(need, offer, d) is None:
-                value, breakdown = scoring.score_goods(need, offer, d, now=now, weights=weights)
-                edges.append(Edge(n, o, value, d, breakdown))
+        edges = scoring.goods_edges(
+            found.pairs, found.needs, found.offers, now=now, weights=weights
+        )
         problem = Problem(
             need_capacity={n: r.quantity_open for n, r in found.needs.items()},
             offer_capacity={o: r.quantity_open for o, r in found.offers.items()},

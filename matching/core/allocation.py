@@ -20,7 +20,17 @@ _EPS = 1e-9
 
 
 def _best_edges(edges: tuple[Edge, ...] | list[Edge]) -> list[Edge]:
-    """One edge per (need, offer) pair, the best-scoring if the caller passed duplicates."""
+    """One edge per (need, offer) pair, the best-scoring if the caller passed duplicates;
+    sorted by (need, offer)."""
+    count = len(edges)
+    needs = np.fromiter((e.need_id for e in edges), np.int64, count)
+    offers = np.fromiter((e.offer_id for e in edges), np.int64, count)
+    # Sorted by need, then offer (numpy: a batch has hundreds of thousands of edges). A
+    # stable sort, so duplicates stay in the caller's order for the rule below.
+    order = np.lexsort((offers, needs))
+    needs, offers = needs[order], offers[order]
+    if not ((needs[1:] == needs[:-1]) & (offers[1:] == offers[:-1])).any():
+        return [edges[i] for i in order.tolist()]
     best: dict[tuple[int, int], Edge] = {}
     for edge in edges:
         key = (edge.need_id, edge.offer_id)
@@ -62,38 +72,45 @@ def _solve_flow(
     solver only routes units through an edge when that edge gains. For a transportation
     problem the flow solution is integral and optimal on the scaled integer scores.
     """
-    usable = [
-        e
-        for e in edges
-        if need_capacity.get(e.need_id, 0) > 0
-        and offer_capacity.get(e.offer_id, 0) > 0
-        and round(e.score * COST_SCALE) > 0
-    ]
-    if not usable:
+    # Arrays over the edges, not Python per edge (bench: 653,000 edges, ~3 s of the solver's
+    # time went to building its input). The arcs and their order are those of the edges
+    # given, so the solver sees the same network as ever.
+    count = len(edges)
+    all_needs = np.fromiter((e.need_id for e in edges), np.int64, count)
+    all_offers = np.fromiter((e.offer_id for e in edges), np.int64, count)
+    # -round(score * COST_SCALE): numpy's rint rounds half to even, as round() does.
+    all_costs = -np.rint(
+        np.fromiter((e.score for e in edges), np.float64, count) * COST_SCALE
+    ).astype(np.int64)
+    all_need_caps = _capacities(all_needs, need_capacity)
+    all_offer_caps = _capacities(all_offers, offer_capacity)
+    usable_index = np.flatnonzero((all_need_caps > 0) & (all_offer_caps > 0) & (all_costs < 0))
+    if not len(usable_index):
         return []
-    need_ids = sorted({e.need_id for e in usable})
-    offer_ids = sorted({e.offer_id for e in usable})
-    need_index = {nid: 2 + i for i, nid in enumerate(need_ids)}
-    offer_index = {oid: 2 + len(need_ids) + i for i, oid in enumerate(offer_ids)}
+    need_ids = np.unique(all_needs[usable_index])
+    offer_ids = np.unique(all_offers[usable_index])
     source, sink = 0, 1
 
-    need_caps = np.array([need_capacity[n] for n in need_ids], dtype=np.int64)
-    offer_caps = np.array([offer_capacity[o] for o in offer_ids], dtype=np.int64)
+    need_caps = _capacities(need_ids, need_capacity)
+    offer_caps = _capacities(offer_ids, offer_capacity)
     supply = int(need_caps.sum())
 
-    edge_tails = np.fromiter((need_index[e.need_id] for e in usable), np.int32, len(usable))
-    edge_heads = np.fromiter((offer_index[e.offer_id] for e in usable), np.int32, len(usable))
-    pair_caps = np.fromiter(
-        (
-            min(need_capacity[e.need_id], offer_capacity[e.offer_id])
-            if edge_capacity is None
-            else min(edge_capacity.get((e.need_id, e.offer_id), 1), need_capacity[e.need_id])
-            for e in usable
-        ),
-        np.int64,
-        len(usable),
+    edge_tails = (2 + np.searchsorted(need_ids, all_needs[usable_index])).astype(np.int32)
+    edge_heads = (2 + len(need_ids) + np.searchsorted(offer_ids, all_offers[usable_index])).astype(
+        np.int32
     )
-    edge_costs = np.fromiter((-round(e.score * COST_SCALE) for e in usable), np.int64, len(usable))
+    if edge_capacity is None:
+        pair_caps = np.minimum(all_need_caps, all_offer_caps)[usable_index]
+    else:
+        pair_caps = np.fromiter(
+            (
+                min(edge_capacity.get((e.need_id, e.offer_id), 1), need_capacity[e.need_id])
+                for e in (edges[i] for i in usable_index.tolist())
+            ),
+            np.int64,
+            len(usable_index),
+        )
+    edge_costs = all_costs[usable_index]
 
     n_needs, n_offers = len(need_ids), len(offer_ids)
     tails = np.concatenate(
@@ -128,8 +145,19 @@ def _solve_flow(
     status = solver.solve()
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    flows = solver.flows(arcs[n_needs : n_needs + len(usable)])
-    return [_allocation(e, int(f)) for e, f in zip(usable, flows, strict=True) if f > 0]
+    flows = np.asarray(solver.flows(arcs[n_needs : n_needs + len(usable_index)]))
+    used = np.flatnonzero(flows > 0)
+    return [
+        _allocation(edges[i], int(f))
+        for i, f in zip(usable_index[used].tolist(), flows[used].tolist(), strict=True)
+    ]
+
+
+def _capacities(ids: np.ndarray, capacity: Mapping[int, int]) -> np.ndarray:
+    """capacity[id] (0 if missing) for each of `ids`, looked up once per distinct id."""
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    values = np.fromiter((capacity.get(pk, 0) for pk in distinct.tolist()), np.int64, len(distinct))
+    return values[inverse]
 
 
 def allocate_flow(problem: Problem) -> list[Allocation]:

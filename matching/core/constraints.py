@@ -71,19 +71,28 @@ def _norm(value: object) -> str:
     return str(value).strip().casefold()
 
 
+def wanted_attributes(need_attrs: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The attributes a need asks for, normalised: one it leaves out or blank accepts any."""
+    return tuple(
+        (key, _norm(wanted))
+        for key, wanted in need_attrs.items()
+        if wanted is not None and _norm(wanted) != ""
+    )
+
+
+def offered_attributes(offer_attrs: Mapping[str, str]) -> dict[str, str]:
+    """The attributes an offer states, normalised; one without a value is not stated."""
+    return {key: _norm(value) for key, value in offer_attrs.items() if value is not None}
+
+
 def attributes_match(need_attrs: Mapping[str, str], offer_attrs: Mapping[str, str]) -> bool:
     """Every attribute the need names (non-empty) must equal the offer's, loosely compared.
 
     A need that leaves an attribute out (or blank) accepts any value; an offer that does not
     state an attribute the need asks for does not fit, since we cannot promise the size.
     """
-    for key, wanted in need_attrs.items():
-        if wanted is None or _norm(wanted) == "":
-            continue
-        offered = offer_attrs.get(key)
-        if offered is None or _norm(offered) != _norm(wanted):
-            return False
-    return True
+    offered = offered_attributes(offer_attrs)
+    return all(offered.get(key) == wanted for key, wanted in wanted_attributes(need_attrs))
 
 
 def goods_reason(need: GoodsNeed, offer: GoodsOffer, distance_m: float) -> Reason | None:

@@ -7,15 +7,21 @@ name languages. Scores are floored at `MIN_SCORE` because the allocators treat a
 score as its positive value.
 """
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from .constraints import (
+    _EPS,
     goods_distance_limit,
+    goods_reason,
+    offered_attributes,
     shift_hours,
     volunteer_distance_limit,
+    wanted_attributes,
 )
-from .types import Flat, GoodsNeed, GoodsOffer, Household, Shift, Volunteer
+from .types import Edge, Flat, GoodsNeed, GoodsOffer, Household, Shift, Volunteer
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "distance": 0.35,
@@ -82,6 +88,16 @@ def combine(
     return score, {name: round(p, 4) for name, p in points.items()}
 
 
+def _goods_urgency(need: GoodsNeed, now: datetime) -> float:
+    if need.deadline is None:
+        return NO_DEADLINE_URGENCY
+    return _ramp((need.deadline - now.date()).days, 2, 30)
+
+
+def _goods_fit(offer: GoodsOffer) -> float:
+    return CONDITION_FIT.get(offer.condition.strip().casefold(), UNKNOWN_CONDITION_FIT)
+
+
 def score_goods(
     need: GoodsNeed,
     offer: GoodsOffer,
@@ -91,17 +107,122 @@ def score_goods(
     weights: Mapping[str, float],
 ) -> tuple[float, dict[str, float]]:
     """Score of a feasible goods pair: distance, deadline urgency, waiting time, condition."""
-    if need.deadline is None:
-        urgency = NO_DEADLINE_URGENCY
-    else:
-        urgency = _ramp((need.deadline - now.date()).days, 2, 30)
     values = {
         "distance": distance_factor(distance_m, goods_distance_limit(need, offer)),
-        "urgency": urgency,
+        "urgency": _goods_urgency(need, now),
         "waiting": waiting_factor(need.created_at, now, 30),
-        "fit": CONDITION_FIT.get(offer.condition.strip().casefold(), UNKNOWN_CONDITION_FIT),
+        "fit": _goods_fit(offer),
     }
     return combine(values, weights)
+
+
+_GOODS_FACTORS = ("distance", "urgency", "waiting", "fit")
+
+
+def goods_edges(
+    pairs: Iterable[tuple[int, int, float]],
+    needs: Mapping[int, GoodsNeed],
+    offers: Mapping[int, GoodsOffer],
+    *,
+    now: datetime,
+    weights: Mapping[str, float],
+) -> list[Edge]:
+    """The feasible pairs among (need id, offer id, metres) as scored edges, in their order.
+
+    The same edges, to the bit, as `constraints.goods_reason` and `score_goods` pair by pair,
+    but what depends on one side only (the need's reach, categories, wanted attributes,
+    urgency and waiting; the offer's radius, attributes and condition) is worked out once
+    per record: a goods batch scores hundreds of thousands of pairs (bench: 653,000 pairs,
+    9.3 -> 3.1 s of CPU on a loaded machine). The arithmetic is `combine`'s, in its order.
+    """
+    weight = {name: max(0.0, weights.get(name, 0.0)) for name in _GOODS_FACTORS}
+    total = sum(weight[name] for name in _GOODS_FACTORS)
+    if total <= 0:  # no weights: `combine`'s own answer, pair by pair
+        edges = []
+        for n, o, d in pairs:
+            if goods_reason(needs[n], offers[o], d) is None:
+                value, breakdown = score_goods(needs[n], offers[o], d, now=now, weights=weights)
+                edges.append(Edge(n, o, value, d, breakdown))
+        return edges
+    with _collector_paused():
+        return _goods_edges(pairs, needs, offers, now, weight, total)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a loop that makes hundreds of thousands of
+    objects, none of them part of a cycle: it would run after every 700 and, as they pile
+    up, walk every object the process holds again and again (bench: 1.5 of 4.4 s of the
+    goods edges). Put back as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _goods_edges(
+    pairs: Iterable[tuple[int, int, float]],
+    needs: Mapping[int, GoodsNeed],
+    offers: Mapping[int, GoodsOffer],
+    now: datetime,
+    weight: Mapping[str, float],
+    total: float,
+) -> list[Edge]:
+    w_distance = weight["distance"]
+    need_sides: dict[int, tuple] = {}
+    offer_sides: dict[int, tuple] = {}
+    edges = []
+    for n, o, d in pairs:
+        need_side = need_sides.get(n)
+        if need_side is None:
+            need = needs[n]
+            urgency = weight["urgency"] * _clamp(_goods_urgency(need, now)) / total
+            waiting = weight["waiting"] * _clamp(waiting_factor(need.created_at, now, 30)) / total
+            need_side = need_sides[n] = (
+                need.max_distance_m,
+                need.accepted_category_ids,
+                wanted_attributes(need.attributes),
+                need.quantity_open > 0,
+                urgency,
+                waiting,
+                round(urgency, 4),
+                round(waiting, 4),
+            )
+        offer_side = offer_sides.get(o)
+        if offer_side is None:
+            offer = offers[o]
+            fit = weight["fit"] * _clamp(_goods_fit(offer)) / total
+            offer_side = offer_sides[o] = (
+                offer.radius_m,
+                offer.category_id,
+                offered_attributes(offer.attributes),
+                offer.quantity_open > 0,
+                fit,
+                round(fit, 4),
+            )
+        reach, accepted, wanted, need_open, urgency, waiting, urgency_r, waiting_r = need_side
+        radius, category_id, offered, offer_open, fit, fit_r = offer_side
+        # goods_reason: in reach, an accepted category, the attributes asked for, capacity.
+        limit = min(reach, radius)
+        if d > limit + _EPS or category_id not in accepted:
+            continue
+        if wanted and not all(offered.get(key) == value for key, value in wanted):
+            continue
+        if not (offer_open and need_open):
+            continue
+        distance = w_distance * _clamp(distance_factor(d, limit)) / total
+        score = max(MIN_SCORE, min(1.0, distance + urgency + waiting + fit))
+        breakdown = {
+            "distance": round(distance, 4),
+            "urgency": urgency_r,
+            "waiting": waiting_r,
+            "fit": fit_r,
+        }
+        edges.append(Edge(n, o, score, d, breakdown))
+    return edges
 
 
 def score_volunteer(

@@ -31,7 +31,7 @@ from lifecycle.services import status_after
 from lifecycle.states import MATCHABLE_STATUSES
 from matching import candidates as search
 from matching.core import allocation, constraints, scoring
-from matching.core.types import Edge, Reason
+from matching.core.types import Reason
 from matching.kinds.base import BatchProblem, Checks, KindAdapter, LockedBatch
 from matching.kinds.nearby import around
 from matching.kinds.rows import (
@@ -106,22 +106,26 @@ class GoodsAdapter(KindAdapter):
                 pk__in=list(batch.offers), donor__is_active=True
             ).values_list("pk", flat=True)
         )
-        edges = []
-        for (n, o), distance in batch.pairs.items():
-            if (n, o) in taken or n not in batch.unit_records or o not in active:
-                continue
-            need = replace(
+        pairs = [
+            (n, o, distance)
+            for (n, o), distance in batch.pairs.items()
+            if (n, o) not in taken and n in batch.unit_records and o in active
+        ]
+        needs = {
+            n: replace(
                 batch.unit_records[n], quantity_open=batch.units[n].quantity_open + held_need[n]
             )
-            offer = replace(
+            for n in {n for n, _, _ in pairs}
+        }
+        offers = {
+            o: replace(
                 batch.offer_records[o], quantity_open=batch.offers[o].quantity_open + held_offer[o]
             )
-            if constraints.goods_reason(need, offer, distance) is not None:
-                continue
-            value, breakdown = scoring.score_goods(
-                need, offer, distance, now=batch.now, weights=settings.MATCHING_WEIGHTS
-            )
-            edges.append(Edge(n, o, value, distance, breakdown))
+            for o in {o for _, o, _ in pairs}
+        }
+        edges = scoring.goods_edges(
+            pairs, needs, offers, now=batch.now, weights=settings.MATCHING_WEIGHTS
+        )
         return BatchProblem(
             edges=edges,
             need_open={n: r.quantity_open for n, r in batch.units.items()},

@@ -325,6 +325,44 @@ def test_goods_walk_in_plain_sight_needs_no_second_search():
     assert [o for o, _ in searched(need, 5)] == [o for o, _ in nearest_by_orm(need, 5)]
 
 
+def test_goods_offer_records_of_the_search_are_those_built_from_the_offers():
+    # The search reads the offers' rows its own way (creation time as an integer, attributes
+    # parsed once per distinct text); the records must be those of the model instances.
+    need = GoodsNeedFactory(max_distance_km=20, **east(0))
+    created = timezone.now().replace(microsecond=123457) - timedelta(days=3, seconds=1)
+    offers = [
+        DonationOfferFactory(attributes={}, delivery_radius_km=None, **east(1)),
+        DonationOfferFactory(attributes={"size": "M", "age": None}, **east(2)),
+        DonationOfferFactory(attributes={"size": "M", "age": None}, **east(3)),
+        DonationOfferFactory(attributes={"size": 42}, delivery_radius_km=12.5, **east(4)),
+    ]
+    DonationOffer.objects.filter(pk=offers[0].pk).update(created_at=created)
+
+    found = candidates.goods_candidates([need.pk])
+
+    assert set(found.offers) == {o.pk for o in offers}
+    for offer in DonationOffer.objects.filter(pk__in=[o.pk for o in offers]):
+        record = found.offers[offer.pk]
+        assert record == candidates.goods_offer_record(offer)
+        assert record.created_at.utcoffset() == timedelta(0)
+    assert found.offers[offers[0].pk].created_at == created
+    assert found.offers[offers[1].pk].attributes == {"size": "M", "age": ""}
+    assert found.offers[offers[1].pk].attributes is not found.offers[offers[2].pk].attributes
+
+
+def test_goods_search_runs_without_jit_and_leaves_the_transactions_setting_as_it_was():
+    need = GoodsNeedFactory(**east(0))
+    DonationOfferFactory(**east(1))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', 'on', true)")
+        assert len(candidates.goods_candidates([need.pk]).pairs) == 1
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "on"
+    with candidates.without_jit() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "off"
+
+
 # --- volunteers ---------------------------------------------------------------------------
 
 

@@ -3,14 +3,19 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from matching.core.constraints import goods_reason
 from matching.core.scoring import (
     DEFAULT_WEIGHTS,
     MIN_SCORE,
+    goods_edges,
     score_goods,
     score_housing,
     score_volunteer,
 )
+from matching.core.types import Edge
 
 from .records import NOW, berlin, flat, goods_need, goods_offer, household, shift, volunteer
 
@@ -181,3 +186,83 @@ def test_longer_waiting_household_scores_higher():
 def test_scores_are_deterministic_given_now():
     first = score_housing(household(), flat(), 1_234, now=NOW, weights=W)
     assert score_housing(household(), flat(), 1_234, now=NOW, weights=W) == first
+
+
+# --- a batch of goods pairs at once ------------------------------------------------------
+
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(["size", "colour", "age"]),
+    st.one_of(st.none(), st.sampled_from(["", " ", "M", "m ", "L", "blue", "Blue", "3"])),
+    max_size=3,
+)
+_WEIGHTS = st.one_of(
+    st.just(W),
+    st.just({}),
+    st.dictionaries(
+        st.sampled_from(["distance", "urgency", "waiting", "fit", "language"]),
+        st.one_of(st.integers(-1, 3), st.floats(-1, 3, allow_nan=False)),
+    ),
+)
+
+
+@st.composite
+def goods_batches(draw):
+    needs = {
+        pk: goods_need(
+            id=pk,
+            category_id=draw(st.sampled_from([10, 11, 12])),
+            accepted_category_ids=frozenset(draw(st.sets(st.sampled_from([10, 11, 12])))),
+            attributes=draw(_ATTRIBUTES),
+            quantity_open=draw(st.integers(0, 3)),
+            max_distance_m=draw(st.sampled_from([0.0, 1_000.0, 5_000.0])),
+            deadline=draw(
+                st.one_of(st.none(), st.integers(-5, 60).map(lambda d: NOW.date() + timedelta(d)))
+            ),
+            created_at=NOW - timedelta(hours=draw(st.integers(0, 24 * 60))),
+        )
+        for pk in range(1, draw(st.integers(1, 4)) + 1)
+    }
+    offers = {
+        pk: goods_offer(
+            id=pk,
+            category_id=draw(st.sampled_from([10, 11, 12])),
+            attributes=draw(_ATTRIBUTES),
+            quantity_open=draw(st.integers(0, 3)),
+            radius_m=draw(st.sampled_from([0.0, 800.0, 3_000.0, 15_000.0])),
+            condition=draw(st.sampled_from(["new", "Like_New ", "good", "used", "", "odd"])),
+        )
+        for pk in range(100, 100 + draw(st.integers(1, 4)))
+    }
+    pairs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(sorted(needs)),
+                st.sampled_from(sorted(offers)),
+                st.one_of(
+                    st.floats(0, 20_000, allow_nan=False),
+                    st.sampled_from([0.0, 800.0, 1_000.0, 3_000.0, 5_000.0 + 1e-10]),
+                ),
+            ),
+            max_size=30,
+        )
+    )
+    return needs, offers, pairs
+
+
+@settings(max_examples=300, deadline=None)
+@given(batch=goods_batches(), weights=_WEIGHTS)
+def test_goods_edges_are_the_feasible_pairs_scored_to_the_bit_as_pair_by_pair(batch, weights):
+    needs, offers, pairs = batch
+    one_by_one = []
+    for n, o, d in pairs:
+        if goods_reason(needs[n], offers[o], d) is None:
+            value, breakdown = score_goods(needs[n], offers[o], d, now=NOW, weights=weights)
+            one_by_one.append(Edge(n, o, value, d, breakdown))
+
+    edges = goods_edges(pairs, needs, offers, now=NOW, weights=weights)
+
+    assert edges == one_by_one
+    assert [e.score.hex() for e in edges] == [e.score.hex() for e in one_by_one]
+    assert [list(e.breakdown.items()) for e in edges] == [
+        list(e.breakdown.items()) for e in one_by_one
+    ]
