@@ -570,6 +570,15 @@ def load_housing(ctx: Context, households: int, flats: int) -> None:
         ),
     )
     _sync_identity(["housing_housingoffer", "housing_housingneed"])
+    # The engine matches only flats of landlords a coordinator checked (identity seen,
+    # HOUSING_MATCH_UNCHECKED_LANDLORDS off): every landlord here is. No draw from the
+    # generator's random state, so the rest of the instance stays as it was.
+    copy_rows(
+        "accounts_check",
+        ("subject_id", "kind", "note", "recorded_at", "withdrawal_reason"),
+        ((int(user), "identity", "", ctx.now, "") for user in sorted(set(ctx.landlords))),
+    )
+    _sync_identity(["accounts_check"])
 
 
 def load_volunteers(ctx: Context, volunteers: int, shifts: int) -> None:

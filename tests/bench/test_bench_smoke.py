@@ -73,6 +73,15 @@ def test_tiny_instance_loads_and_every_scenario_reports():
         assert places == 40 and 1 <= fewest <= most <= 8
         cursor.execute("SELECT count(DISTINCT category_id) FROM donations_donationoffer")
         assert cursor.fetchone()[0] > 10
+        # Every landlord has a standing identity check: by default the engine matches only
+        # checked landlords' flats (the bench housed nobody without it).
+        cursor.execute(
+            "SELECT count(DISTINCT o.landlord_id), count(DISTINCT c.subject_id)"
+            " FROM housing_housingoffer o LEFT JOIN accounts_check c"
+            " ON c.subject_id = o.landlord_id AND c.kind = 'identity' AND c.withdrawn_at IS NULL"
+        )
+        landlords, checked = cursor.fetchone()
+        assert landlords > 0 and checked == landlords
 
     needs = scenarios.sample_goods_needs(5, seed=3)
     found = scenarios.run_search(needs, limit=20, naive_samples=2, offers_loaded=sizes.offers)
@@ -105,4 +114,5 @@ def test_tiny_instance_loads_and_every_scenario_reports():
     ):
         assert metric in text
     assert len(goods.problem.edges) > 0
+    assert len(housing.problem.edges) > 0
     assert len(jobs.problem.edges) > 0
