@@ -107,7 +107,9 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
         proposals += joining.proposals
         wanted = set(found.offers) | {adapter.offer_id_of(m) for m in proposals}
         offers = {offer.pk: offer for offer in lock(adapter.offers_to_lock(wanted))}
-        batch = _locked_batch(adapter, now, tz, needs, units, joining, found, offers, proposals)
+        batch = _locked_batch(
+            adapter, now, tz, needs, units, joining, found, offers, proposals, limit
+        )
 
         problem = adapter.problem(batch)
         result.edges = len(problem.edges)
@@ -154,6 +156,7 @@ def _locked_batch(
     found: Candidates,
     offers: Mapping,
     proposals: list[Match],
+    limit: int,
 ) -> LockedBatch:
     """Everything the batch holds, with the pairs within reach of a locked offer and the core
     records of every locked offer."""
@@ -166,7 +169,7 @@ def _locked_batch(
     pairs = {(u, o): d for u, o, d in found.pairs if o in offers}
     # Offers whose capacity the revisable proposals hold all of were not found by the search.
     reach = {o: adapter.reach_m(offers[o]) for _, _, o in revisable}
-    for u, o, d in _pairs_with(adapter, list(all_units), reach):
+    for u, o, d in _pairs_with(adapter, _search_bounds(found, all_units, limit), reach):
         pairs.setdefault((u, o), d)
     offer_records = dict(found.offers)
     for pk, offer in offers.items():
@@ -185,39 +188,68 @@ def _locked_batch(
     )
 
 
+def _search_bounds(found: Candidates, unit_ids: Iterable[int], limit: int) -> dict[int, float]:
+    """How far from each unit a held offer may be and still count: the distance of its
+    farthest candidate when the search stopped at `limit` (the search itself would not have
+    offered it a free offer farther than that), else the widest reach. So a held offer gets
+    the same chance as a free one, and a dense cell with thousands of unseen proposals does not
+    pair every unit with every offer they hold."""
+    found_at: dict[int, list[float]] = {}
+    for u, _o, d in found.pairs:
+        found_at.setdefault(u, []).append(d)
+    return {
+        u: max(found_at[u]) if len(found_at.get(u, ())) >= limit else WIDEST_REACH_M
+        for u in unit_ids
+    }
+
+
 def _pairs_with(
-    adapter: KindAdapter, unit_ids: list[int], reach: Mapping[int, float]
+    adapter: KindAdapter, bounds: Mapping[int, float], reach: Mapping[int, float]
 ) -> list[tuple[int, int, float]]:
     """(unit, offer, metres) for offers that the candidate search skipped because all their
-    capacity is held, by proposals this batch may revise; `reach` is each offer's reach
-    (`KindAdapter.reach_m`), beyond which no need is served by it.
+    capacity is held, by proposals this batch may revise: within the unit's search bound
+    (`_search_bounds`) and the offer's reach (`KindAdapter.reach_m`), beyond which no need is
+    served by it.
 
-    Both sides are taken by id first (MATERIALIZED): joined directly, the planner walked every
-    need within the widest reach of each offer through the spatial index and filtered by id
-    afterwards (over a minute for one batch of a dense region, against 0.1 s this way)."""
-    if not unit_ids or not reach:
+    The held offers are copied into a temporary table with its own spatial index, and each
+    unit walks that index within its bound. Against the offers' table each walk read every
+    offer in the bound and filtered by id; joined the other way round the planner walked every
+    need within the widest reach of each offer (over a minute for one batch of a dense
+    region)."""
+    if not bounds or not reach:
         return []
+    farthest = min(max(reach.values()), WIDEST_REACH_M)
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS matching_held_offers")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE matching_held_offers ON COMMIT DROP AS
+            SELECT o.id, o.approx_point, r.reach
+            FROM unnest(%(offers)s::bigint[], %(reaches)s::float8[]) AS r(id, reach)
+            JOIN {adapter.offer_model._meta.db_table} o ON o.id = r.id
+            WHERE o.approx_point IS NOT NULL
+            """,
+            {"offers": list(reach), "reaches": [min(r, WIDEST_REACH_M) for r in reach.values()]},
+        )
+        cursor.execute("CREATE INDEX ON matching_held_offers USING gist (approx_point)")
+        cursor.execute("ANALYZE matching_held_offers")
         cursor.execute(
             f"""
             WITH n AS MATERIALIZED (
-                SELECT u.id, u.approx_point FROM ({adapter.units_sql()}) u
-                WHERE u.id = ANY(%(needs)s)
-            ), o AS MATERIALIZED (
-                SELECT o.id, o.approx_point, r.reach
-                FROM unnest(%(offers)s::bigint[], %(reaches)s::float8[]) AS r(id, reach)
-                JOIN {adapter.offer_model._meta.db_table} o ON o.id = r.id
+                SELECT u.id, u.approx_point, LEAST(b.bound, %(farthest)s) AS bound
+                FROM unnest(%(needs)s::bigint[], %(bounds)s::float8[]) AS b(id, bound)
+                JOIN ({adapter.units_sql()}) u ON u.id = b.id
             )
             SELECT n.id, o.id, ST_Distance(n.approx_point, o.approx_point)
-            FROM n JOIN o ON ST_DWithin(n.approx_point, o.approx_point, o.reach)
+            FROM n JOIN matching_held_offers o
+              ON ST_DWithin(o.approx_point, n.approx_point, n.bound)
+            WHERE ST_DWithin(o.approx_point, n.approx_point, LEAST(n.bound, o.reach))
             """,
-            {
-                "needs": list(unit_ids),
-                "offers": list(reach),
-                "reaches": [min(r, WIDEST_REACH_M) for r in reach.values()],
-            },
+            {"farthest": farthest, "needs": list(bounds), "bounds": list(bounds.values())},
         )
-        return [(n, o, float(d)) for n, o, d in cursor.fetchall()]
+        pairs = [(n, o, float(d)) for n, o, d in cursor.fetchall()]
+        cursor.execute("DROP TABLE matching_held_offers")
+    return pairs
 
 
 def _arrival(adapter: KindAdapter, batch: LockedBatch) -> dict[int, float]:
