@@ -103,6 +103,17 @@ def update_preferences(
 SEND_BATCH = 50
 
 
+def enqueue_delivery(ids: list[int]) -> None:
+    """Put the rows on the queue in tasks of at most SEND_BATCH (one SMTP connection each); a
+    single row goes as a task of its own."""
+    for start in range(0, len(ids), SEND_BATCH):
+        chunk = ids[start : start + SEND_BATCH]
+        if len(chunk) == 1:
+            tasks.deliver_notification.delay(chunk[0])
+        else:
+            tasks.deliver_notifications.delay(chunk)
+
+
 class _SendAfterCommit:
     """The ids of the rows one transaction made ready to send; enqueued when it commits."""
 
@@ -110,12 +121,7 @@ class _SendAfterCommit:
         self.ids = list(ids)
 
     def __call__(self) -> None:
-        for start in range(0, len(self.ids), SEND_BATCH):
-            chunk = self.ids[start : start + SEND_BATCH]
-            if len(chunk) == 1:
-                tasks.deliver_notification.delay(chunk[0])
-            else:
-                tasks.deliver_notifications.delay(chunk)
+        enqueue_delivery(self.ids)
 
 
 def _enqueue_after_commit(ids: list[int]) -> None:

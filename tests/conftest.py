@@ -1,4 +1,6 @@
 import pytest
+import redis
+from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -75,3 +77,12 @@ def sink(smtp_sink, settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_sink.port
     return smtp_sink
+
+
+@pytest.fixture
+def broker():
+    """The test Redis database, emptied before and after the test."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()

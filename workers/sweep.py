@@ -16,8 +16,8 @@ from geo.tasks import refine_location
 from lifecycle.services import lifecycle_models
 from matching.scheduling import schedule_flagged, schedule_owed
 from notifications.models import Notification
-from notifications.services import SEND_BATCH, release_held
-from notifications.tasks import deliver_notification, deliver_notifications, deliver_webhook
+from notifications.services import enqueue_delivery, release_held
+from notifications.tasks import deliver_webhook
 from notifications.webhooks import due_deliveries as due_webhook_deliveries
 
 BATCH = 1000
@@ -72,12 +72,7 @@ def sweep_pending() -> dict[str, int]:
     # message per row would multiply the backlog (each row is still claimed on its own, so a
     # second message for a row only costs a skip).
     due = list(due)
-    for start in range(0, len(due), SEND_BATCH):
-        chunk = due[start : start + SEND_BATCH]
-        if len(chunk) == 1:
-            deliver_notification.delay(chunk[0])
-        else:
-            deliver_notifications.delay(chunk)
+    enqueue_delivery(due)
     counts["deliver"] = len(due)
 
     # Emails held by the daily cap of a sender organisation whose day has come.

@@ -38,15 +38,6 @@ def screenshots_kept(request, tmp_path):
         shutil.copy2(shot, destination)
 
 
-@pytest.fixture
-def broker():
-    """The test Redis database, emptied before the test."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-
-
 def queue_drained(client: redis.Redis) -> bool:
     # kombu's Redis transport keeps waiting messages in a list named after the queue and
     # delivered-but-unacknowledged ones in the "unacked" hash until the task finishes.

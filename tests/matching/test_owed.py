@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,14 +19,6 @@ from tests.factories import DonationOfferFactory, GoodsNeedFactory
 from workers.sweep import sweep_pending
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 def _queued(client) -> list[bytes]:

@@ -1,7 +1,6 @@
 """Debounced scheduling per area: a burst of changes in one cell becomes one batch."""
 
 import pytest
-import redis
 from django.conf import settings
 
 from matching.areas import cell_of
@@ -10,14 +9,6 @@ from matching.scheduling import cells_to_match, schedule_everything
 from tests.factories import DonationOfferFactory, GoodsNeedFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 def queued_batches(client) -> int:

@@ -4,8 +4,7 @@ scripts/replica.sh."""
 import os
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -53,15 +52,6 @@ configured_elsewhere = pytest.mark.skipif(
     REPLICA in settings.DATABASES,
     reason="DATABASE_REPLICA_URL is set; these tests make their own replica alias",
 )
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 120) -> None:
-    """A generous bound for slow machines; the test fails if it passes."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true after {seconds} s: {condition}")
-        time.sleep(0.05)
 
 
 def _script(*args: str) -> subprocess.CompletedProcess:

@@ -11,6 +11,7 @@ from donations.models import GoodsNeed
 from tests.conftest import client_for
 from tests.ops import replica as replicas
 from tests.payloads import JACKETS_NEED
+from tests.smtp import wait_until
 
 # Committed rows: the replica sees only what the primary committed.
 pytestmark = [
@@ -29,7 +30,10 @@ def replica(transactional_db, settings):
     its taxonomy exist, as the `replica` alias."""
     refused = replicas.primary_refuses_replication()
     if refused:
-        pytest.skip(f"the test database's server allows no replication connections: {refused}")
+        pytest.fail(
+            f"the test database's server allows no replication connections: {refused}; "
+            "scripts/services.sh (run by `make test`) allows them from 127.0.0.1"
+        )
     # Whoever wrote reads from the primary for two hours, and the replica counts as recent
     # while it is less than that behind: nothing here depends on how fast the machine is.
     settings.DATABASE_REPLICA_STICKY_SECONDS = 7200
@@ -38,7 +42,7 @@ def replica(transactional_db, settings):
         replicas.streaming_replica(),
         replicas.replica_alias(HOST="127.0.0.1", PORT=str(replicas.PORT)) as connection,
     ):
-        replicas.wait_until(db_routing.replica_fresh)
+        wait_until(db_routing.replica_fresh, 120, "the replica has replayed")
         yield connection
 
 
@@ -88,7 +92,7 @@ def test_map_and_list_read_from_the_replica_and_the_author_from_the_primary(
         assert answered_by(author, url, replica) == ("primary", {need})
 
     # Everyone else reads from the replica, which streams the row over from the primary.
-    replicas.wait_until(lambda: _on_replica(replica, need))
+    wait_until(lambda: _on_replica(replica, need), 120, "the need on the replica")
     for url in (MAP, LIST):
         assert answered_by(other, url, replica) == ("replica", {need})
 

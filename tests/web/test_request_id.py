@@ -39,15 +39,6 @@ pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
-def broker():
-    """The test Redis database, emptied before and after the test."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-
-
-@pytest.fixture
 def logged(caplog):
     """Records at INFO and above, with request_id as the configured handlers add it."""
     caplog.handler.addFilter(RequestIdFilter())

@@ -4,7 +4,6 @@ import json
 from datetime import timedelta
 
 import pytest
-import redis
 from django.conf import settings
 from django.utils import timezone
 
@@ -14,14 +13,6 @@ from tests.factories import UserFactory
 from workers.sweep import sweep_pending
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 def _pending(count: int) -> list[int]:
