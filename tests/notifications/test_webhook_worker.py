@@ -9,7 +9,7 @@ from django.urls import reverse
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.webhooks import emit_webhook
 from tests.conftest import client_for
-from tests.e2e.conftest import broker, processes  # noqa: F401 (fixtures)
+from tests.e2e.conftest import processes  # noqa: F401 (fixture)
 from tests.notifications.webhook_receiver import Receiver
 from tests.smtp import wait_until
 
