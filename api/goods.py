@@ -201,6 +201,17 @@ class DonationOfferGeoSerializer(GoodsNeedGeoSerializer):
         model = DonationOffer
 
 
+# What a goods map feature reads of each row (and of its category).
+GOODS_MAP_COLUMNS = (
+    "title",
+    "category__slug",
+    "quantity_open",
+    "status",
+    "district",
+    "approx_point",
+)
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
@@ -372,13 +383,17 @@ class GoodsNeedMapApi(ReadsFromReplica, GoodsNeedApi, common.RecordMapApi):
     """The goods needs you may see, as map features at their approximate points."""
 
     serializer_class = GoodsNeedGeoSerializer
+    select_related = ("category",)
+    columns = GOODS_MAP_COLUMNS
 
 
 class DonationOfferMapApi(ReadsFromReplica, DonationOfferApi, common.RecordMapApi):
     """The donation offers you may see, as map features at their approximate points."""
 
     serializer_class = DonationOfferGeoSerializer
+    select_related = ("category",)
     prefetch_related = ()  # map features carry no pickup windows
+    columns = GOODS_MAP_COLUMNS
 
 
 # --- CSV import of needs -----------------------------------------------------------------------

@@ -351,9 +351,13 @@ class HousingOfferMapApi(ReadsFromReplica, HousingOfferApi, common.RecordMapApi)
     """The flats you may see, as map features at their approximate points."""
 
     serializer_class = HousingOfferGeoSerializer
+    select_related = ()
+    columns = ("title", "rooms", "warm_rent", "max_occupants", "status", "district", "approx_point")
 
 
 class HousingNeedMapApi(ReadsFromReplica, HousingNeedApi, common.RecordMapApi):
     """The households you may see, as map features at their approximate points."""
 
     serializer_class = HousingNeedGeoSerializer
+    select_related = ()
+    columns = ("title", "adults", "children", "status", "district", "approx_point")

@@ -705,6 +705,17 @@ class JobMapApi(JobApi, common.RecordMapApi):
     """The jobs of checked employers (public), as map features at their approximate points."""
 
     serializer_class = JobGeoSerializer
+    select_related = ("organisation", "occupation")
+    columns = (
+        "title",
+        "organisation__name",
+        "occupation__code",
+        "hours",
+        "remote",
+        "status",
+        "district",
+        "approx_point",
+    )
 
 
 # --- views: people looking for work ----------------------------------------------------------

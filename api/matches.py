@@ -18,6 +18,7 @@ from accounts.selectors import active_organisations_of
 from api.common import (
     CONTACT_SCHEMA,
     ExactDataAuditMixin,
+    IdsFirstPagination,
     PointField,
     UserLanguageMixin,
     tell_exact_data_shown,
@@ -284,6 +285,7 @@ class MatchListApi(MatchApi, generics.ListAPIView):
 
     filterset_fields = ("state", "kind")
     throttle_classes = [WriteRateThrottle]
+    pagination_class = IdsFirstPagination
 
     @extend_schema(
         request=ManualMatchInput,

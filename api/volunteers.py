@@ -482,11 +482,15 @@ class VolunteerProfileMapApi(ReadsFromReplica, VolunteerProfileApi, common.Recor
     """The volunteer profiles you may see, as map features at their approximate points."""
 
     serializer_class = VolunteerProfileGeoSerializer
+    select_related = ()
     prefetch_related = ()
+    columns = ("status", "district", "travel_radius_km", "approx_point")
 
 
 class VolunteerNeedMapApi(ReadsFromReplica, VolunteerNeedApi, common.RecordMapApi):
     """The volunteer needs you may see, as map features at their approximate points."""
 
     serializer_class = VolunteerNeedGeoSerializer
+    select_related = ()
     prefetch_related = ()
+    columns = ("title", "status", "district", "approx_point")

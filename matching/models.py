@@ -121,6 +121,13 @@ class Match(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "matches"
+        # The lists page through matches by age, all of them or of one state (the review
+        # queue: proposals, oldest first; the API: newest first): without these, every page
+        # sorted every match.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="match_created_idx"),
+            models.Index(fields=["state", "created_at", "id"], name="match_state_created_idx"),
+        ]
         constraints = [
             # One live match per pair: a task that runs twice cannot write a second one.
             models.UniqueConstraint(

@@ -40,7 +40,9 @@ def proposals(
         matches = matches.filter(score__gte=min_score)
     if min_age is not None:
         matches = matches.filter(created_at__lte=(now or timezone.now()) - min_age)
-    return matches.select_related(
+    # Prefetched for the page shown, not joined: sorting every proposal joined with ten
+    # tables to show 25 of them took PostgreSQL 0.3 s with 24,000 waiting.
+    return matches.prefetch_related(
         "goods_need__organisation",
         "goods_need__category",
         "donation_offer",

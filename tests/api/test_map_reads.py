@@ -1,0 +1,53 @@
+"""A kind's map reads only what its features show: the exact point and address are not even
+fetched, a map of many records takes as many queries as a map of two, and each feature's
+geometry is the record's approximate point."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import client_for
+from tests.factories import DonationOfferFactory, GoodsNeedFactory, UserFactory
+from tests.housing.factories import HousingNeedFactory, HousingOfferFactory
+from tests.jobs.factories import JobFactory
+from tests.volunteers.factories import VolunteerNeedFactory, VolunteerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+MAPS = [
+    ("/api/v1/goods-needs/map/", GoodsNeedFactory, "donations_goodsneed"),
+    ("/api/v1/donation-offers/map/", DonationOfferFactory, "donations_donationoffer"),
+    ("/api/v1/housing-offers/map/", HousingOfferFactory, "housing_housingoffer"),
+    ("/api/v1/housing-needs/map/", HousingNeedFactory, "housing_housingneed"),
+    ("/api/v1/jobs/map/", JobFactory, "jobs_job"),
+    ("/api/v1/volunteer-needs/map/", VolunteerNeedFactory, "volunteers_volunteerneed"),
+    ("/api/v1/volunteer-profiles/map/", VolunteerProfileFactory, "volunteers_volunteerprofile"),
+]
+
+
+def _read(url: str, user) -> tuple[dict, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        answer = client_for(user).get(url, {"page_size": 100})
+    assert answer.status_code == 200, answer.content
+    return answer.json(), [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize(("url", "factory", "table"), MAPS)
+def test_a_map_reads_neither_exact_point_nor_address_and_no_query_per_record(url, factory, table):
+    coordinator = UserFactory(role="coordinator", is_staff=True)
+    records = [factory(lat=51.30 + i / 100, lon=12.30 + i / 100) for i in range(2)]
+    _, few = _read(url, coordinator)
+    records += [factory(lat=51.30 + i / 100, lon=12.40 + i / 100) for i in range(6)]
+    answer, many = _read(url, coordinator)
+
+    assert answer["count"] == len(records)
+    assert len(many) == len(few)
+    page = [sql for sql in many if f'FROM "{table}"' in sql and "COUNT(*)" not in sql]
+    assert page, many
+    for sql in page:
+        assert f'"{table}"."point"' not in sql
+        assert f'"{table}"."address"' not in sql
+    by_id = {record.pk: record for record in records}
+    for feature in answer["features"]:
+        approx = by_id[feature["id"]].approx_point
+        assert feature["geometry"] == {"type": "Point", "coordinates": [approx.x, approx.y]}
