@@ -155,6 +155,19 @@ class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
                 name="donationoffer_cat_approx_gist",
                 condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
             ),
+            # The same, with the offers that proposals hold all of: a batch searches as if
+            # the unseen proposals it may revise were free (matching.batches._search). Half
+            # of a dense city's offers may be held so; the index above stays without them.
+            GistIndex(
+                F("category"),
+                Func(
+                    F("approx_point"),
+                    function="donations_knn_plane",
+                    output_field=models.PointField(srid=4326),
+                ),
+                name="donationoffer_held_gist",
+                condition=_MATCHABLE_PLACED,
+            ),
         ]
 
     @classmethod

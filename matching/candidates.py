@@ -30,7 +30,7 @@ Reads only, no locks: the caller locks what it allocates.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -340,7 +340,7 @@ def _walk_length(limit: int) -> int:
     return limit + max(4, limit // 8)
 
 
-def _offer_filter_sql(box_m: str) -> str:
+def _offer_filter_sql(box_m: str, *, held: bool = False) -> str:
     """Everything an offer row must pass for need `n` and run `r`; the box (a square of
     `box_m` metres or more around the need on the plane) is the index condition that bounds
     the walk, the `ST_DWithin`s on geography are the exact test.
@@ -358,14 +358,24 @@ def _offer_filter_sql(box_m: str) -> str:
         *([] if box_m == _REACH_M else [box_m]),
     ]
     exact = " AND ".join(f"ST_DWithin(o.approx_point, n.approx_point, {m})" for m in within)
+    # Offers the batch counts as free although proposals hold all they have (`held`) are in
+    # the wider index (donationoffer_held_gist); without any, the search keeps to
+    # the index of offers with something open.
+    capacity = (
+        "(o.quantity_open > 0 OR o.id = ANY(%(held)s::bigint[]))"
+        if held
+        else ("o.quantity_open > 0")
+    )
     return f"""o.category_id >= r.lo AND o.category_id <= r.hi
-              AND {matchable_sql("o")} AND o.quantity_open > 0
+              AND {matchable_sql("o")} AND {capacity}
               AND donations_knn_plane(o.approx_point)
                   && ST_Expand(donations_knn_plane(n.approx_point), ({box_m}) / {_PLANE_M})
               AND CASE WHEN {exact} THEN {owner_active_sql("o", "donor_id")} ELSE false END"""
 
 
-def goods_pairs_sql(need_ids: Sequence[int], *, limit_per_need: int = 200) -> tuple[str, dict]:
+def goods_pairs_sql(
+    need_ids: Sequence[int], *, limit_per_need: int = 200, held: Collection[int] = ()
+) -> tuple[str, dict]:
     """The pair query of `goods_candidates`, with its parameters (the benchmark EXPLAINs it).
 
     Per (need, run of accepted category ids) the composite GiST index (category_id, public
@@ -413,7 +423,7 @@ SELECT need_id, offer_id, distance_m FROM (
                    donations_knn_plane(o.approx_point)
                        <-> donations_knn_plane(n.approx_point) AS planar
             FROM donations_donationoffer o
-            WHERE {_offer_filter_sql(_REACH_M)}
+            WHERE {_offer_filter_sql(_REACH_M, held=bool(held))}
             ORDER BY donations_knn_plane(o.approx_point) <-> donations_knn_plane(n.approx_point)
             LIMIT %(walk)s::bigint
         ) w
@@ -432,7 +442,7 @@ SELECT need_id, offer_id, distance_m FROM (
         SELECT o.id, ST_Distance(o.approx_point, n.approx_point)
         FROM donations_donationoffer o
         WHERE NOT proof.proven
-          AND {_offer_filter_sql("walked.distances[%(limit)s::int] + 1.0")}
+          AND {_offer_filter_sql("walked.distances[%(limit)s::int] + 1.0", held=bool(held))}
     ) c
 ) ranked
 WHERE rank <= %(limit)s::bigint
@@ -444,6 +454,7 @@ ORDER BY need_id, distance_m, offer_id
         "offer_km": float(settings.DEFAULT_OFFER_RADIUS_KM),
         "limit": int(limit_per_need),
         "walk": _walk_length(int(limit_per_need)),
+        "held": _ids(held),
     }
     return sql, params
 
@@ -508,12 +519,15 @@ def without_jit() -> Iterator[Any]:
         cursor.execute("SELECT set_config('jit', %s, true)", [jit])
 
 
-def goods_candidates(need_ids: Sequence[int], *, limit_per_need: int = 200) -> Candidates:
+def goods_candidates(
+    need_ids: Sequence[int], *, limit_per_need: int = 200, held: Collection[int] = ()
+) -> Candidates:
     """Donation offers within reach of each goods need, nearest first.
 
     Needs are loaded as given, whatever their status. Offers must be matchable, placed, have
-    something open, be of a category the need accepts (its own or one below), and lie
-    within the smaller of the need's maximum distance and the offer's delivery radius.
+    something open (or be in `held`: a batch counts what the proposals it may revise hold as
+    free), be of a category the need accepts (its own or one below), and lie within the
+    smaller of the need's maximum distance and the offer's delivery radius.
     """
     found = Candidates()
     ids = _ids(need_ids)
@@ -525,7 +539,7 @@ def goods_candidates(need_ids: Sequence[int], *, limit_per_need: int = 200) -> C
             found.needs[row.id] = goods_need_record(
                 row, accepted_category_ids=row.accepted_category_ids
             )
-        sql, params = goods_pairs_sql(ids, limit_per_need=limit_per_need)
+        sql, params = goods_pairs_sql(ids, limit_per_need=limit_per_need, held=held)
         cursor.execute(sql, params)
         found.pairs = [(n, o, float(d)) for n, o, d in cursor.fetchall()]
         offer_ids = sorted({o for _, o, _ in found.pairs})

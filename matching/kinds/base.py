@@ -20,7 +20,7 @@ unit; a kind that allocates parts of a need (shifts) overrides them.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -155,6 +155,15 @@ class KindAdapter(ABC):
     @abstractmethod
     def candidates(self, unit_ids: Sequence[int], *, limit_per_need: int) -> Candidates:
         """Offers within reach of each unit, nearest first, with the core records of both."""
+
+    def candidates_counting_held(
+        self, unit_ids: Sequence[int], *, limit_per_need: int, held: Collection[int]
+    ) -> Candidates | None:
+        """`candidates`, with the offers in `held` (whose capacity proposals the batch may
+        revise hold) counted as free: each unit's nearest offers as if those proposals were
+        not there. None where this kind's search cannot; the runner then pairs the held
+        offers with the units by distance alone (`matching.batches._pairs_with`)."""
+        return None
 
     def joining(
         self,

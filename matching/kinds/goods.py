@@ -2,7 +2,7 @@
 minimum-cost flow; a match holds part of both sides' `quantity_open`."""
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import SimpleNamespace
@@ -83,6 +83,11 @@ class GoodsAdapter(KindAdapter):
 
     def candidates(self, unit_ids: Sequence[int], *, limit_per_need: int) -> search.Candidates:
         return search.goods_candidates(unit_ids, limit_per_need=limit_per_need)
+
+    def candidates_counting_held(
+        self, unit_ids: Sequence[int], *, limit_per_need: int, held: Collection[int]
+    ) -> search.Candidates:
+        return search.goods_candidates(unit_ids, limit_per_need=limit_per_need, held=held)
 
     def offer_record(self, offer: DonationOffer) -> Any:
         return search.goods_offer_record(offer)
