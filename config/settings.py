@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -326,6 +327,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Email and webhooks go on a queue of their own, so that a worker that takes only them (`mailer`
+# in the Procfile and compose.yml) sends them while matching batches keep the general worker
+# busy (bench/load: emails waited minutes behind batches). A worker started without -Q takes
+# both queues, so one worker alone still does everything.
+CELERY_TASK_QUEUES = (Queue("default"), Queue("notifications"))
+CELERY_TASK_ROUTES = {
+    f"notifications.tasks.{name}": {"queue": "notifications"}
+    for name in ("deliver_notification", "deliver_notifications", "deliver_webhook")
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = False

@@ -16,8 +16,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-LONG_RUNNING = ("postgis", "redis", "web", "worker", "beat")
-APP_SERVICES = ("web", "worker", "beat")
+LONG_RUNNING = ("postgis", "redis", "web", "worker", "mailer", "beat")
+APP_SERVICES = ("web", "worker", "mailer", "beat")
 
 
 def _docker_compose() -> str:
@@ -129,6 +129,14 @@ def test_web_and_worker_concurrency_come_from_the_environment():
     assert web[web.index("--threads") + 1] == "3"
     assert web[web.index("--timeout") + 1] == "40"
     assert worker[worker.index("--concurrency") + 1] == "7"
+
+
+def test_email_has_a_worker_of_its_own_and_matching_workers_leave_it_alone(services):
+    worker, mailer = services["worker"]["command"], services["mailer"]["command"]
+    assert mailer[:4] == ["celery", "-A", "workers", "worker"]
+    assert mailer[mailer.index("--queues") + 1] == "notifications"
+    assert worker[worker.index("--queues") + 1] == "default"
+    assert "container_name" not in services["mailer"]
 
 
 def test_redis_keeps_queued_tasks_across_a_restart(services):

@@ -296,6 +296,26 @@ def start_services(args: argparse.Namespace, procs: Processes) -> None:
             "WARNING",
             "--concurrency",
             str(args.worker_concurrency),
+            "--queues",
+            "default",
+        ],
+    )
+    # Email and webhooks, as the Procfile and compose.yml run them (config/settings.py).
+    procs.start(
+        "mailer",
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "workers",
+            "worker",
+            "-n",
+            "mailer@%h",
+            "--loglevel",
+            "WARNING",
+            "--concurrency",
+            "1",
+            "--queues",
+            "notifications",
         ],
     )
     procs.start(
@@ -584,7 +604,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench database {DB_NAME}; {machine()}; logs and CSV in {work}")
     print(
         f"gunicorn {args.web_workers} sync workers on 127.0.0.1:{args.port}, celery worker "
-        f"concurrency {args.worker_concurrency}, beat, SMTP sink :{args.smtp_port}; clients "
+        f"(default queue) concurrency {args.worker_concurrency}, mailer (notifications queue) "
+        f"concurrency 1, beat, SMTP sink :{args.smtp_port}; clients "
         f"wait {args.wait} s between requests"
     )
     print("data: " + ", ".join(f"{k} {v:,}" for k, v in counts().items()))

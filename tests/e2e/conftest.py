@@ -89,12 +89,21 @@ class Processes:
         return (self.tmp_path / f"{name}.log").read_text(errors="replace")
 
     def worker(
-        self, name: str = "w1", *, beat: bool = False, env: dict | None = None, wait: bool = True
+        self,
+        name: str = "w1",
+        *,
+        beat: bool = False,
+        env: dict | None = None,
+        wait: bool = True,
+        queues: str = "",
     ):
-        """Start a worker; `wait=False` returns at once (call wait_for_worker before relying
-        on it), so that a test can go on while it boots."""
+        """Start a worker (of every queue, or of `queues`: "notifications" for a mailer);
+        `wait=False` returns at once (call wait_for_worker before relying on it), so that a
+        test can go on while it boots."""
         args = ["worker", "-n", f"{name}@%h", "--concurrency", "2", "--loglevel", "INFO"]
         args += ["--without-gossip", "--without-mingle"]
+        if queues:
+            args += ["--queues", queues]
         if beat:
             args += ["--beat"]
         proc = self._spawn(name, args, env)
