@@ -518,7 +518,7 @@ def prepare(args: argparse.Namespace, env: dict) -> tuple[dict, dict[str, float]
     state = read_state()
     if args.keep and state and {k: state.get(k) for k in wanted} == wanted:
         timings["city reused (--keep)"] = 0.0
-        people = state["people"]
+        people = data.renew_sessions(state["people"])
     else:
         start = time.perf_counter()
         timings["demo and hub (ORM)"] = data.load_hub()

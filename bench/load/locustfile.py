@@ -63,7 +63,10 @@ class LoadUser(FastHttpUser):
         return {"Authorization": f"Token {token}", "Accept": "application/json"}
 
     def get(self, url: str, name: str, headers: dict) -> None:
-        with self.client.get(url, name=name, headers=headers, catch_response=True) as r:
+        # Not following redirects: a page answering with the sign-in page is an error.
+        with self.client.get(
+            url, name=name, headers=headers, catch_response=True, allow_redirects=False
+        ) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}: {(r.text or '')[:200]} {r.error or ''}")
 
