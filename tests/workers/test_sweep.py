@@ -32,7 +32,12 @@ def _pending(count: int) -> list[int]:
 
 
 def _task_names(client) -> list[str]:
-    queued = client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    """Tasks waiting on every queue (email has its own, `notifications`)."""
+    queued = [
+        message
+        for queue in settings.CELERY_TASK_QUEUES
+        for message in client.lrange(queue.name, 0, -1)
+    ]
     return [json.loads(message)["headers"]["task"] for message in queued]
 
 
@@ -46,3 +51,5 @@ def test_the_sweep_enqueues_undelivered_emails_in_batches_not_one_message_each(b
         ["notifications.tasks.deliver_notifications"] * 2
         + ["notifications.tasks.deliver_notification"]
     )
+    # On the mailer's queue, not behind matching batches.
+    assert broker.llen("notifications") == 3
