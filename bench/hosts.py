@@ -47,7 +47,13 @@ DEFAULT_URL = "postgis://postgres@127.0.0.1:5432/willkommen_bench_hosts"
 REDIS_DB = 13
 SMTP_PORT = 8135
 PORTS = (5432, 6379, SMTP_PORT)
-QUEUE = "default"
+# Matching and the sweeps, then email and webhooks (config/settings.py CELERY_TASK_QUEUES).
+QUEUES = ("default", "notifications")
+
+
+def waiting(client) -> int:
+    """Messages waiting on every queue."""
+    return sum(client.llen(queue) for queue in QUEUES)
 
 
 @dataclass(frozen=True)
@@ -548,7 +554,7 @@ def tasks_done(host: Host) -> tuple[Counter, list[str]]:
 def done(client) -> bool:
     return (
         scalar(FLAGGED_SQL) == 0
-        and client.llen(QUEUE) == 0
+        and waiting(client) == 0
         and client.hlen("unacked") == 0
         and scalar(UNSENT_SQL) == 0
     )
@@ -612,7 +618,7 @@ def run_scenario(sc: Scenario, args: argparse.Namespace, sink: Sink) -> Scenario
                 progress = time.monotonic()
                 print(
                     f"  [{sc.name}] {progress - t0:7.1f} s  flagged {scalar(FLAGGED_SQL)}, "
-                    f"queue {client.llen(QUEUE)}, unacked {unacked}, unsent "
+                    f"queue {waiting(client)}, unacked {unacked}, unsent "
                     f"{scalar(UNSENT_SQL)}",
                     flush=True,
                 )
@@ -626,20 +632,20 @@ def run_scenario(sc: Scenario, args: argparse.Namespace, sink: Sink) -> Scenario
                     cut_at = time.monotonic()
                     note(
                         f"link of {cut_host.node} cut; it held {held}; unacked {unacked}, "
-                        f"queue {client.llen(QUEUE)}, needs flagged {left}"
+                        f"queue {waiting(client)}, needs flagged {left}"
                     )
                     last_unacked = unacked
                 continue
             if cut_at is not None and healed_at is None:
                 if unacked != last_unacked:
-                    note(f"unacked {last_unacked} → {unacked}, queue {client.llen(QUEUE)}")
+                    note(f"unacked {last_unacked} → {unacked}, queue {waiting(client)}")
                     last_unacked = unacked
                 if time.monotonic() - cut_at > args.cut_wait:
                     sessions = cut_sessions(cut_host.gateway)
                     note(
                         f"still not done {args.cut_wait:.0f} s after the cut: flagged "
                         f"{scalar(FLAGGED_SQL)} (needs row-locked by another session: "
-                        f"{locked_needs()}), queue {client.llen(QUEUE)}, unacked {unacked}, "
+                        f"{locked_needs()}), queue {waiting(client)}, unacked {unacked}, "
                         f"unsent {scalar(UNSENT_SQL)}; {cut_host.node}'s sessions "
                         f"(pid, state, xact age s, locks): {sessions}"
                     )

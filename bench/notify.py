@@ -415,7 +415,8 @@ def queue_drained(client) -> bool:
     # the "unacked" hash until the task finishes (or the visibility timeout gives them back).
     from django.conf import settings
 
-    return client.llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 0 and client.hlen("unacked") == 0
+    waiting = sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
+    return waiting == 0 and client.hlen("unacked") == 0
 
 
 # --- the run ----------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ def screenshots_kept(request, tmp_path):
 def queue_drained(client: redis.Redis) -> bool:
     # kombu's Redis transport keeps waiting messages in a list named after the queue and
     # delivered-but-unacknowledged ones in the "unacked" hash until the task finishes.
-    return client.llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 0 and client.hlen("unacked") == 0
+    waiting = sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
+    return waiting == 0 and client.hlen("unacked") == 0
 
 
 class Processes:

@@ -212,9 +212,9 @@ def test_notifications_queued_when_redis_is_flushed_are_all_sent_once_by_the_swe
     users = recipients()
     pks = write_rows(users, "flushed", 30)
     # Enqueued on commit, and nothing has taken them yet.
-    assert broker.llen("default") > 0
+    assert broker.llen("notifications") > 0
     broker.flushdb()
-    assert broker.llen("default") == 0
+    assert broker.llen("notifications") == 0
 
     processes.worker("w1", env=WORKER_ENV)
     # The messages are gone: the rows wait in the database, nothing reached the server.
