@@ -108,7 +108,7 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
         held |= joined_held
         if joining.units:  # their other options, so that a revision can move them elsewhere
             _merge(found, _search(adapter, list(joining.units), limit, held)[0])
-        if searched and joined_held:
+        if searched is not None and joined_held:
             # This cell's units again, counting what the joining proposals hold as free too:
             # the nearest `limit` of all are among the nearest of either search.
             _merge(found, _search(adapter, list(units), limit, joined_held)[0])
@@ -116,7 +116,17 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
         wanted = set(found.offers) | {adapter.offer_id_of(m) for m in proposals}
         offers = {offer.pk: offer for offer in lock(adapter.offers_to_lock(wanted))}
         batch = _locked_batch(
-            adapter, now, tz, needs, units, joining, found, offers, proposals, limit, searched
+            adapter,
+            now,
+            tz,
+            needs,
+            units,
+            joining,
+            found,
+            offers,
+            proposals,
+            limit,
+            searched or set(),
         )
 
         problem = adapter.problem(batch)
@@ -150,15 +160,16 @@ def run(adapter: KindAdapter, cell: Cell) -> BatchResult:
 
 def _search(
     adapter: KindAdapter, unit_ids: list[int], limit: int, held: set[int]
-) -> tuple[Candidates, set[int]]:
+) -> tuple[Candidates, set[int] | None]:
     """The units' candidates, with the offers in `held` counted as free where the kind's
-    search can (`KindAdapter.candidates_counting_held`), and the held offers it so counted.
+    search can (`KindAdapter.candidates_counting_held`), and the held offers it so counted
+    (None where it cannot).
     Then each unit sees at most `limit` offers, held or free: in a dense cell with thousands
     of unseen proposals, pairing every unit with every held offer in reach gave a million
     pairs and an eight-minute batch (bench/load, Leipzig)."""
     found = adapter.candidates_counting_held(unit_ids, limit_per_need=limit, held=held)
     if found is None:
-        return adapter.candidates(unit_ids, limit_per_need=limit), set()
+        return adapter.candidates(unit_ids, limit_per_need=limit), None
     return found, set(held)
 
 

@@ -6,6 +6,7 @@ million pairs for one batch of Leipzig)."""
 import pytest
 
 from lifecycle.states import Status
+from matching import batches
 from matching.areas import cell_of
 from matching.batches import run_batch
 from matching.candidates import goods_candidates
@@ -68,4 +69,30 @@ def test_a_newcomer_with_only_held_offers_in_reach_meets_at_most_the_limit_of_th
 
     # The first need's six proposals may each be kept; the newcomer meets the two nearest
     # held offers, not all six.
+    assert result.edges == 6 + 2
+
+
+def test_offers_a_neighbouring_cells_proposals_hold_are_searched_not_paired_by_distance(
+    settings, monkeypatch
+):
+    settings.MATCHING_CANDIDATES_PER_NEED = 2
+    # The first need and its offers in the cell west of the newcomer's (cells start at
+    # 12.32° east here), all within the newcomer's reach; the newcomer has no proposal yet.
+    first = GoodsNeedFactory(lat=51.34, lon=12.28, quantity=6)
+    offers = [DonationOfferFactory(lat=51.34 + i / 1000, lon=12.30, quantity=1) for i in range(6)]
+    _held(first, offers)
+    newcomer = GoodsNeedFactory(lat=51.34, lon=12.33, quantity=1)
+    assert cell_of(first.approx_point) != cell_of(newcomer.approx_point)
+    paired = []
+    real = batches._pairs_with
+    monkeypatch.setattr(
+        batches,
+        "_pairs_with",
+        lambda adapter, bounds, reach: paired.append(reach) or real(adapter, bounds, reach),
+    )
+
+    result = run_batch("goods", cell_of(newcomer.approx_point))
+
+    assert all(not reach for reach in paired)
+    # The first need's six proposals (it joined the batch) and the newcomer's nearest two.
     assert result.edges == 6 + 2
