@@ -27,6 +27,10 @@ EARLIEST_DATE_MESSAGE = _("Check the year: dates before 2000 are not accepted.")
 _MATCHABLE_PLACED = Q(status__in=MATCHABLE_STATUSES) & Q(
     geocode_status__in=[GeocodeStatus.PLACED, GeocodeStatus.REFINED]
 )
+# The public point on the Mercator plane, as the candidate indexes hold it (migration 0007).
+_KNN_PLANE = Func(
+    F("approx_point"), function="donations_knn_plane", output_field=models.PointField(srid=4326)
+)
 
 
 class Category(models.Model):
@@ -147,11 +151,7 @@ class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
             # the walk against true distances. Public points only (matching.candidates).
             GistIndex(
                 F("category"),
-                Func(
-                    F("approx_point"),
-                    function="donations_knn_plane",
-                    output_field=models.PointField(srid=4326),
-                ),
+                _KNN_PLANE,
                 name="donationoffer_cat_approx_gist",
                 condition=_MATCHABLE_PLACED & Q(quantity_open__gt=0),
             ),
@@ -160,11 +160,7 @@ class DonationOffer(AvailabilityCheckedOffer, GoodsBase):
             # of a dense city's offers may be held so; the index above stays without them.
             GistIndex(
                 F("category"),
-                Func(
-                    F("approx_point"),
-                    function="donations_knn_plane",
-                    output_field=models.PointField(srid=4326),
-                ),
+                _KNN_PLANE,
                 name="donationoffer_held_gist",
                 condition=_MATCHABLE_PLACED,
             ),

@@ -361,11 +361,9 @@ def _offer_filter_sql(box_m: str, *, held: bool = False) -> str:
     # Offers the batch counts as free although proposals hold all they have (`held`) are in
     # the wider index (donationoffer_held_gist); without any, the search keeps to
     # the index of offers with something open.
-    capacity = (
-        "(o.quantity_open > 0 OR o.id = ANY(%(held)s::bigint[]))"
-        if held
-        else ("o.quantity_open > 0")
-    )
+    capacity = "o.quantity_open > 0"
+    if held:
+        capacity = f"({capacity} OR o.id = ANY(%(held)s::bigint[]))"
     return f"""o.category_id >= r.lo AND o.category_id <= r.hi
               AND {matchable_sql("o")} AND {capacity}
               AND donations_knn_plane(o.approx_point)
