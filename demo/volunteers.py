@@ -65,6 +65,9 @@ class DemoVolunteerNeed:
     max_distance_km: float | None = None
     # Only volunteers with an extended certificate of conduct the centre has seen.
     works_with_children: bool = False
+    # When set, each shift moves to the first such weekday on or after its day: the volunteer
+    # meant for the need is free that day whatever weekday the demo is loaded on.
+    weekday: int | None = None
 
 
 VOLUNTEERS = (
@@ -249,11 +252,12 @@ VOLUNTEER_NEEDS = (
         LERNBRUECKE,
         "Hausaufgabenhilfe für Grundschulkinder",
         "Leipzig-Gohlis",
-        ((3, "15:00", "17:00", 2), (10, "15:00", "17:00", 2), (17, "15:00", "17:00", 2)),
+        ((1, "15:00", "17:00", 2), (8, "15:00", "17:00", 2), (15, "15:00", "17:00", 2)),
         ("homework-help",),
         ("de",),
         "Klassen 1–4, vor allem Lesen und Mathe. Material ist da.",
         works_with_children=True,
+        weekday=MON,
     ),
     DemoVolunteerNeed(
         "farah.rahimi",
@@ -316,6 +320,12 @@ VOLUNTEER_NEEDS = (
 
 def _time(value: str) -> time:
     return time.fromisoformat(value)
+
+
+def shift_day(today: date, days: int, weekday: int | None) -> date:
+    """The day of a demo shift `days` after `today`, moved on to `weekday` when one is set."""
+    day = days_ahead(today, days)
+    return day if weekday is None else day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def _skills(slugs: tuple[str, ...], skills: dict[str, Skill], label: str, report: DemoReport):
@@ -406,8 +416,8 @@ def _need(
             address=spec.address,
             shifts=[
                 {
-                    "start": local_datetime(days_ahead(today, days), _time(start)),
-                    "end": local_datetime(days_ahead(today, days), _time(end)),
+                    "start": local_datetime(shift_day(today, days, spec.weekday), _time(start)),
+                    "end": local_datetime(shift_day(today, days, spec.weekday), _time(end)),
                     "people": people,
                 }
                 for days, start, end, people in spec.shifts
