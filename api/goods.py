@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -189,7 +190,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class GoodsNeedGeoSerializer(common.RecordGeoJsonSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A column of the row (`GoodsMapRows`), not a related Category read per feature.
+    category = serializers.CharField(source="category_slug", read_only=True)
 
     class Meta(common.RecordGeoJsonSerializer.Meta):
         model = GoodsNeed
@@ -201,10 +203,9 @@ class DonationOfferGeoSerializer(GoodsNeedGeoSerializer):
         model = DonationOffer
 
 
-# What a goods map feature reads of each row (and of its category).
+# What a goods map feature reads of each row (its category's slug: `GoodsMapRows`).
 GOODS_MAP_COLUMNS = (
     "title",
-    "category__slug",
     "quantity_open",
     "status",
     "district",
@@ -379,19 +380,27 @@ class DonationOfferPublishApi(DonationOfferApi):
         return self.respond(record)
 
 
-class GoodsNeedMapApi(ReadsFromReplica, GoodsNeedApi, common.RecordMapApi):
+class GoodsMapRows:
+    """A goods map's rows carry their category's slug as a column: one model per feature
+    instead of two (a 500-feature map built 1,000)."""
+
+    select_related = ()
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(category_slug=F("category__slug"))
+
+
+class GoodsNeedMapApi(GoodsMapRows, ReadsFromReplica, GoodsNeedApi, common.RecordMapApi):
     """The goods needs you may see, as map features at their approximate points."""
 
     serializer_class = GoodsNeedGeoSerializer
-    select_related = ("category",)
     columns = GOODS_MAP_COLUMNS
 
 
-class DonationOfferMapApi(ReadsFromReplica, DonationOfferApi, common.RecordMapApi):
+class DonationOfferMapApi(GoodsMapRows, ReadsFromReplica, DonationOfferApi, common.RecordMapApi):
     """The donation offers you may see, as map features at their approximate points."""
 
     serializer_class = DonationOfferGeoSerializer
-    select_related = ("category",)
     prefetch_related = ()  # map features carry no pickup windows
     columns = GOODS_MAP_COLUMNS
 

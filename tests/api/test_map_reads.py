@@ -1,6 +1,7 @@
 """A kind's map reads only what its features show: the exact point and address are not even
-fetched, a map of many records takes as many queries as a map of two, and each feature's
-geometry is the record's approximate point."""
+fetched, nor the owner's account, the public point comes as its two coordinates, a map of many
+records takes as many queries as a map of two, and each feature's geometry is the record's
+approximate point."""
 
 import pytest
 from django.db import connection
@@ -47,6 +48,14 @@ def test_a_map_reads_neither_exact_point_nor_address_and_no_query_per_record(url
     for sql in page:
         assert f'"{table}"."point"' not in sql
         assert f'"{table}"."address"' not in sql
+    [features] = [sql for sql in page if " LIMIT " in sql]
+    # `select_related()` without names had joined every foreign key, the owner's account
+    # (password hash included) among them.
+    assert '"accounts_user"."password"' not in features
+    # Coordinates from PostgreSQL, not each point read into GEOS to take them out again.
+    columns = features.split(" FROM ")[0]
+    assert f'ST_X("{table}"."approx_point"::geometry)' in columns
+    assert f'"{table}"."approx_point",' not in columns + ","
     by_id = {record.pk: record for record in records}
     for feature in answer["features"]:
         approx = by_id[feature["id"]].approx_point
