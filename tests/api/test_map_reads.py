@@ -26,9 +26,9 @@ MAPS = [
 ]
 
 
-def _read(url: str, user) -> tuple[dict, list[str]]:
+def _read(url: str, user, **params) -> tuple[dict, list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        answer = client_for(user).get(url, {"page_size": 100})
+        answer = client_for(user).get(url, {"page_size": 100, **params})
     assert answer.status_code == 200, answer.content
     return answer.json(), [q["sql"] for q in queries.captured_queries]
 
@@ -60,3 +60,43 @@ def test_a_map_reads_neither_exact_point_nor_address_and_no_query_per_record(url
     for feature in answer["features"]:
         approx = by_id[feature["id"]].approx_point
         assert feature["geometry"] == {"type": "Point", "coordinates": [approx.x, approx.y]}
+
+
+def test_a_map_page_carries_the_count_of_all_rows_without_a_count_query():
+    coordinator = UserFactory(role="coordinator", is_staff=True)
+    for i in range(7):
+        DonationOfferFactory(lat=51.30 + i / 100, lon=12.30)
+    url = "/api/v1/donation-offers/map/"
+    pages = [_read(url, coordinator, page=n, page_size=3) for n in (1, 2, 3)]
+    assert [len(answer["features"]) for answer, _ in pages] == [3, 3, 1]
+    assert {answer["count"] for answer, _ in pages} == {7}
+    assert [bool(answer["next"]) for answer, _ in pages] == [True, True, False]
+    ids = [f["id"] for answer, _ in pages for f in answer["features"]]
+    assert len(set(ids)) == 7
+    for _, queries in pages:
+        assert not [sql for sql in queries if 'COUNT(*) AS "__count"' in sql]
+
+    client = client_for(coordinator)
+    assert client.get(url, {"page": 4, "page_size": 3}).status_code == 404
+    assert client.get(url, {"page": 0, "page_size": 3}).status_code == 404
+    assert client.get(url, {"page": "x", "page_size": 3}).status_code == 404
+    last = client.get(url, {"page": "last", "page_size": 3}).json()
+    assert (last["count"], len(last["features"])) == (7, 1)
+    empty = client_for(coordinator).get(
+        "/api/v1/goods-needs/map/", {"lat": 10, "lon": 10, "within_km": 5}
+    )
+    assert empty.status_code == 200
+    assert (empty.json()["count"], empty.json()["features"]) == (0, [])
+
+
+def test_a_distinct_queryset_is_counted_after_its_doubles_are_gone():
+    from api.common import CountedWithRowsPaginator
+    from volunteers.models import VolunteerNeed
+
+    need = VolunteerNeedFactory(required_skills=["interpreting", "driving-licence-b"])
+    joined = VolunteerNeed.objects.filter(
+        required_skills__slug__in=["interpreting", "driving-licence-b"]
+    )
+    assert joined.count() == 2  # one row per skill: the doubles a window would count
+    page = CountedWithRowsPaginator(joined.distinct().order_by("pk"), 10).page(1)
+    assert ([row.pk for row in page], page.paginator.count) == ([need.pk], 1)
