@@ -15,8 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, FloatField, Func, Window
+from django.db.models import FloatField, Func
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import Organisation
+from api.pagination import CountedWithRowsPaginator
 from api.throttles import WriteRateThrottle
 from base.signals import personal_data_shown
 from geo.privacy import minimum_search_radius_km
@@ -425,39 +425,6 @@ class IdsFirstPagination(PageNumberPagination):
         # The rows are read through the same queryset: its filters hold again for each.
         rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
-
-
-class CountedWithRowsPaginator(Paginator):
-    """Pages whose rows carry the count of all rows (a window count): one query instead of a
-    count and then the page. PostgreSQL reads every row that passes the filters to sort them
-    anyway; the separate count read them all again (16 of a 500-feature map's 38 ms,
-    bench/load). Only a page past the end, which has no row to carry it, costs the count.
-    A DISTINCT or combined queryset is paged the usual way: a window counts rows before
-    DISTINCT removes the doubles (the events' map may join their categories)."""
-
-    def page(self, number):
-        query = getattr(self.object_list, "query", None)
-        if query is None or query.distinct or query.combinator:
-            return super().page(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(rows_in_all=Window(Count("pk")))[
-                bottom : bottom + self.per_page
-            ]
-        )
-        if rows:
-            self.count = rows[0].rows_in_all
-        elif number > 1:
-            raise EmptyPage(self.error_messages["no_results"])
-        else:
-            self.count = 0
-        return self._get_page(rows, number, self)
 
 
 class MapPagination(GeoJsonPagination):

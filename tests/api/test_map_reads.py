@@ -80,6 +80,7 @@ def test_a_map_page_carries_the_count_of_all_rows_without_a_count_query():
     assert client.get(url, {"page": 4, "page_size": 3}).status_code == 404
     assert client.get(url, {"page": 0, "page_size": 3}).status_code == 404
     assert client.get(url, {"page": "x", "page_size": 3}).status_code == 404
+    assert client.get(url, {"page": 10**19, "page_size": 3}).status_code == 404
     last = client.get(url, {"page": "last", "page_size": 3}).json()
     assert (last["count"], len(last["features"])) == (7, 1)
     empty = client_for(coordinator).get(
@@ -90,7 +91,7 @@ def test_a_map_page_carries_the_count_of_all_rows_without_a_count_query():
 
 
 def test_a_distinct_queryset_is_counted_after_its_doubles_are_gone():
-    from api.common import CountedWithRowsPaginator
+    from api.pagination import CountedWithRowsPaginator
     from volunteers.models import VolunteerNeed
 
     need = VolunteerNeedFactory(required_skills=["interpreting", "driving-licence-b"])
