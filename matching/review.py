@@ -63,7 +63,7 @@ def districts() -> list[str]:
     """The public districts of the needs and offers that proposals join, for a filter.
 
     Kept for `DISTRICTS_TTL_S` under the proposals' count and newest id, so that a proposal
-    made or reviewed shows at once (one index-only count, not eight scans)."""
+    made or reviewed shows at once (one count of the proposals, not eight scans)."""
     seen = Match.objects.filter(state=MatchState.PROPOSED).aggregate(n=Count("id"), last=Max("id"))
     key = f"review-districts:{seen['n']}:{seen['last']}"
     names = cache.get(key)
