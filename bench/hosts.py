@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -184,11 +185,26 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
+def _probe_like_postgres(sock: socket.socket) -> None:
+    """Keepalive on a worker's PostgreSQL connection as the server sets it per session
+    (config/settings.py, DATABASE_KEEPALIVE_SECONDS): the forwarder stands in for the server's
+    end of the link, so a cut host's session ends, and its row locks go, when the probes go
+    unanswered, as on a real network. Without it the forwarder's local connection kept a cut
+    host's transaction and its locks until the link came back."""
+    idle = int(os.environ.get("DATABASE_KEEPALIVE_SECONDS", "30"))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, max(1, idle // 3))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+
+
 async def _serve(addresses: list[str]) -> None:
     log = (STATE / "proxy-connections.log").open("a", buffering=1)
 
     def handler(listen: str, port: int):
         async def handle(c_reader, c_writer) -> None:
+            if port == 5432:
+                _probe_like_postgres(c_writer.get_extra_info("socket"))
             try:
                 s_reader, s_writer = await asyncio.open_connection("127.0.0.1", port)
             except OSError:
