@@ -48,13 +48,13 @@ DEFAULT_URL = "postgis://postgres@127.0.0.1:5432/willkommen_bench_hosts"
 REDIS_DB = 13
 SMTP_PORT = 8135
 PORTS = (5432, 6379, SMTP_PORT)
-# Matching and the sweeps, then email and webhooks (config/settings.py CELERY_TASK_QUEUES).
-QUEUES = ("default", "notifications")
 
 
 def waiting(client) -> int:
-    """Messages waiting on every queue."""
-    return sum(client.llen(queue) for queue in QUEUES)
+    """Messages waiting on every queue the settings name (matching, email)."""
+    from workers.metrics import queue_names
+
+    return sum(client.llen(name) for name in queue_names())
 
 
 @dataclass(frozen=True)

@@ -413,9 +413,9 @@ class Run:
 def queue_drained(client) -> bool:
     # kombu keeps waiting messages in a list named after the queue, unacknowledged ones in
     # the "unacked" hash until the task finishes (or the visibility timeout gives them back).
-    from django.conf import settings
+    from workers.metrics import queue_names
 
-    waiting = sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
+    waiting = sum(client.llen(name) for name in queue_names())
     return waiting == 0 and client.hlen("unacked") == 0
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.smtp import SmtpSink, wait_until
+from workers.metrics import queue_names
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("WILLKOMMEN_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
@@ -41,7 +42,7 @@ def screenshots_kept(request, tmp_path):
 def queue_drained(client: redis.Redis) -> bool:
     # kombu's Redis transport keeps waiting messages in a list named after the queue and
     # delivered-but-unacknowledged ones in the "unacked" hash until the task finishes.
-    waiting = sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
+    waiting = sum(client.llen(name) for name in queue_names())
     return waiting == 0 and client.hlen("unacked") == 0
 
 

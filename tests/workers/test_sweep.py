@@ -10,6 +10,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.services import SEND_BATCH
 from tests.factories import UserFactory
+from workers.metrics import queue_names
 from workers.sweep import sweep_pending
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,7 @@ def _pending(count: int) -> list[int]:
 
 def _task_names(client) -> list[str]:
     """Tasks waiting on every queue (email has its own, `notifications`)."""
-    queued = [
-        message
-        for queue in settings.CELERY_TASK_QUEUES
-        for message in client.lrange(queue.name, 0, -1)
-    ]
+    queued = [message for name in queue_names() for message in client.lrange(name, 0, -1)]
     return [json.loads(message)["headers"]["task"] for message in queued]
 
 
